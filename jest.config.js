@@ -1,0 +1,27 @@
+/** Two projects: pure unit tests next to the code, and integration tests that boot a
+ * real Medusa server (see integration-tests/setup). */
+const tsJest = ["ts-jest", { tsconfig: "tsconfig.spec.json", isolatedModules: true }]
+
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/src"],
+      testMatch: ["**/__tests__/**/*.spec.ts"],
+      transform: { "^.+\\.ts$": tsJest },
+      modulePathIgnorePatterns: ["<rootDir>/dist"],
+    },
+    {
+      displayName: "integration",
+      testEnvironment: "node",
+      roots: ["<rootDir>/integration-tests"],
+      testMatch: ["**/*.spec.ts"],
+      transform: { "^.+\\.ts$": tsJest },
+      modulePathIgnorePatterns: ["<rootDir>/dist"],
+      globalSetup: "<rootDir>/integration-tests/setup/global-setup.ts",
+      globalTeardown: "<rootDir>/integration-tests/setup/global-teardown.ts",
+      testTimeout: 120000,
+    },
+  ],
+}

