@@ -1,0 +1,5 @@
+export * from "./currency"
+export * from "./errors"
+export * from "./money"
+export * from "./status"
+export * from "./totals"
