@@ -1,8 +1,9 @@
 /** Two projects: pure unit tests next to the code, and integration tests that boot a
  * real Medusa server (see integration-tests/setup). */
-const tsJest = ["ts-jest", { tsconfig: "tsconfig.spec.json", isolatedModules: true }]
+const tsJest = ["ts-jest", { tsconfig: "tsconfig.spec.json" }]
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: "unit",
@@ -21,7 +22,6 @@ module.exports = {
       modulePathIgnorePatterns: ["<rootDir>/dist"],
       globalSetup: "<rootDir>/integration-tests/setup/global-setup.ts",
       globalTeardown: "<rootDir>/integration-tests/setup/global-teardown.ts",
-      testTimeout: 120000,
     },
   ],
 }

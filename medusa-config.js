@@ -32,6 +32,8 @@ module.exports = {
     ...(redisUrl ? { redis_url: redisUrl } : {}),
   },
   plugins: [
+    // Shipping for the demo store and the tests' orders.
+    "medusa-fulfillment-manual",
     {
       resolve: path.resolve(__dirname),
       options: capturesOptions,

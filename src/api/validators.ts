@@ -1,0 +1,100 @@
+import { MedusaError } from "@medusajs/utils"
+import { z, type ZodTypeAny } from "zod"
+import { CAPTURE_STATUSES, MAX_AMOUNT } from "../domain"
+import { DESCRIPTION_MAX_LENGTH, METADATA_MAX_BYTES } from "../services/capture"
+
+/** Request schemas. Unknown fields are refused, so a typo never passes silently. */
+
+const amount = z
+  .number({ invalid_type_error: "must be an integer number of minor units" })
+  .int("must be an integer number of minor units (e.g. 1050 for 10.50 EUR)")
+  .positive("must be greater than 0")
+  .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`)
+
+const metadata = z
+  .record(z.unknown(), { invalid_type_error: "must be an object" })
+  .refine((m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= METADATA_MAX_BYTES, {
+    message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+  })
+
+const shortText = (max: number) => z.string().max(max, `must be at most ${max} characters`)
+
+export const createCaptureBody = z
+  .object({
+    amount: amount.optional(),
+    currency_code: z.string().regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code").optional(),
+    description: shortText(DESCRIPTION_MAX_LENGTH).nullish(),
+    reference: shortText(255).nullish(),
+    reference_origin: shortText(255).nullish(),
+    metadata: metadata.nullish(),
+  })
+  .strict()
+
+export const updateCaptureBody = z
+  .object({
+    metadata: metadata.nullish(),
+    reference: shortText(255).nullish(),
+    reference_origin: shortText(255).nullish(),
+  })
+  .strict()
+
+export const refundCaptureBody = z
+  .object({
+    amount: amount.optional(),
+    reason: z.enum(["discount", "return", "swap", "claim", "other"]).optional(),
+    note: shortText(1000).nullish(),
+    metadata: metadata.nullish(),
+  })
+  .strict()
+
+const EXPANDABLE = ["refunds", "events"] as const
+const expand = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const parts = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)
+    for (const p of parts) {
+      if (!(EXPANDABLE as readonly string[]).includes(p)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `can only be ${EXPANDABLE.join(", ")}` })
+        return z.NEVER
+      }
+    }
+    return parts as Array<(typeof EXPANDABLE)[number]>
+  })
+
+const date = z.coerce.date({ errorMap: () => ({ message: "must be an ISO 8601 date" }) })
+const dateRange = z.object({ gt: date, gte: date, lt: date, lte: date }).partial().strict()
+
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(["requested", "pending", "succeeded", "failed"], { errorMap: () => ({ message: `must be one of ${CAPTURE_STATUSES.join(", ")}` }) })))
+
+const id = z.string().min(1).max(100)
+
+export const listCapturesQuery = z
+  .object({
+    payment_id: id.optional(),
+    order_id: id.optional(),
+    provider_id: id.optional(),
+    status: statusList.optional(),
+    created_at: dateRange.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    expand,
+  })
+  .strict()
+
+export const expandQuery = z.object({ expand }).strict()
+
+/** Parses with a schema; the first problems become one 400 in Medusa's shape, each naming its field. */
+export function parse<S extends ZodTypeAny>(schema: S, value: unknown, where: "body" | "query"): z.output<S> {
+  const result = schema.safeParse(value ?? {})
+  if (result.success) return result.data
+  const problems = result.error.issues.slice(0, 5).map((issue) => {
+    const field = issue.path.join(".")
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) return `${where}: unknown field(s) ${issue.keys.join(", ")}`
+    return `${field || where}: ${issue.message}`
+  })
+  throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "), "invalid_request")
+}

@@ -1,0 +1,677 @@
+import { TransactionBaseService, generateEntityId } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import {
+  MAX_AMOUNT,
+  assertPositiveAmount,
+  assertTransition,
+  captureRefundBalance,
+  derivePaymentTotals,
+  isNoopTransition,
+  type PaymentTotals,
+} from "../domain"
+import { GatewayRegistry, type RegisteredGateway } from "../gateways/registry"
+import { Capture } from "../models/capture"
+import { CaptureEvent } from "../models/capture-event"
+import { CaptureRefund } from "../models/capture-refund"
+import { parsePluginOptions } from "../types/options"
+import { syncCoreAfterCapture, syncCoreAfterRefund } from "./ledger/core-sync"
+import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
+import { recordEvent, type Actor } from "./ledger/events"
+import { patchFromError, patchFromResult, type OutcomePatch } from "./ledger/outcome"
+import { lockPayment, type LockedPayment } from "./ledger/payment-lock"
+import { requestHash } from "./ledger/request-hash"
+import { listCaptures, type CaptureFilters, type Page } from "./ledger/queries"
+
+export type { Actor } from "./ledger/events"
+
+export const METADATA_MAX_BYTES = 1024
+export const DESCRIPTION_MAX_LENGTH = 255
+
+export type CreateCaptureInput = {
+  payment_id: string
+  /** Minor units; omitted = everything still capturable. */
+  amount?: number
+  currency_code?: string
+  description?: string | null
+  reference?: string | null
+  reference_origin?: string | null
+  metadata?: Record<string, unknown> | null
+  fulfillment_id?: string | null
+  /** The client's Idempotency-Key. */
+  idempotency_key?: string
+  actor: Actor
+  /** Update Medusa's payment/order/refund rows (our routes); core hooks do it themselves. */
+  syncCore?: boolean
+}
+
+export type RefundCaptureInput = {
+  /** Minor units; omitted = the capture's refund balance. */
+  amount?: number
+  reason?: string | null
+  note?: string | null
+  metadata?: Record<string, unknown> | null
+  idempotency_key?: string
+  actor: Actor
+  syncCore?: boolean
+}
+
+export type UpdateCaptureInput = {
+  metadata?: Record<string, unknown> | null
+  reference?: string | null
+  reference_origin?: string | null
+}
+
+export type LedgerResult<T> = T & { replayed: boolean }
+
+type Deps = { manager: EntityManager; logger?: { warn(msg: string): void; error(msg: string, err?: unknown): void } }
+
+/**
+ * The capture ledger and its rules (DESIGN.md "The rules"):
+ * 1. the row (status `requested`), its event and idempotency key are committed
+ *    before the gateway is called; the outcome is written in a second short
+ *    transaction, so no transaction is open during a network call;
+ * 2. every transaction locks the payment row first; the amounts are checked
+ *    under that lock, and again by the database's triggers;
+ * 3. the gateway gets the row id as its idempotency key, so a retried call can
+ *    never capture twice; a client's Idempotency-Key replays the same row.
+ */
+export default class CaptureService extends TransactionBaseService {
+  // One instance for the process: the gateways' HTTP clients are shared.
+  static LIFE_TIME = "SINGLETON"
+
+  private readonly registry: GatewayRegistry
+  private readonly logger?: Deps["logger"]
+
+  constructor(deps: Deps, options?: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    super(deps, options as Record<string, unknown>)
+    this.registry = new GatewayRegistry(parsePluginOptions(options))
+    this.logger = deps.logger
+  }
+
+  gatewayFor(providerId: string): RegisteredGateway | undefined {
+    return this.registry.get(providerId)
+  }
+
+  // ---------------------------------------------------------------- captures
+
+  async createCapture(input: CreateCaptureInput): Promise<LedgerResult<{ capture: Capture }>> {
+    validateCaptureInput(input)
+    const hash = requestHash({
+      op: "capture",
+      payment_id: input.payment_id,
+      amount: input.amount,
+      currency_code: input.currency_code?.toLowerCase(),
+      description: input.description,
+      reference: input.reference,
+      reference_origin: input.reference_origin,
+      metadata: input.metadata,
+      fulfillment_id: input.fulfillment_id,
+    })
+
+    const prepared = await this.write(async (m) => {
+      const payment = await lockPayment(m, input.payment_id)
+      const repo = m.getRepository(Capture)
+
+      const replay = await findReplay(repo, { payment_id: payment.id }, input.idempotency_key, hash)
+      if (replay) return { replay }
+      if (input.fulfillment_id) {
+        const existing = await repo.findOne({ where: { payment_id: payment.id, fulfillment_id: input.fulfillment_id } })
+        if (existing) return { replay: existing }
+      }
+
+      const registered = this.requireGateway(payment)
+      assertAuthorized(payment)
+      if (input.currency_code && input.currency_code.toLowerCase() !== payment.currency_code.toLowerCase()) {
+        throw ledgerErrors.invalid(
+          "currency_code",
+          `${input.currency_code} does not match the payment's currency ${payment.currency_code.toUpperCase()}`
+        )
+      }
+
+      const totals = await this.totalsOf(m, payment)
+      if (totals.capturable === 0) {
+        throw ledgerErrors.notAllowed(
+          `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`,
+          "nothing_to_capture"
+        )
+      }
+      const amount = input.amount ?? totals.capturable
+      if (amount > totals.capturable) {
+        throw ledgerErrors.invalid(
+          "amount",
+          `${amount} exceeds what can still be captured on payment ${payment.id}: ${totals.capturable} ` +
+            `(authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`
+        )
+      }
+
+      const id = generateEntityId(undefined, "cap")
+      const capture = await repo.save(
+        repo.create({
+          id,
+          payment_id: payment.id,
+          order_id: payment.order_id,
+          provider_id: payment.provider_id,
+          mode: registered.mode,
+          status: "requested",
+          amount,
+          currency_code: payment.currency_code.toLowerCase(),
+          refunded_amount: 0,
+          description: input.description ?? null,
+          reference: input.reference ?? null,
+          reference_origin: input.reference_origin ?? null,
+          metadata: input.metadata ?? null,
+          fulfillment_id: input.fulfillment_id ?? null,
+          idempotency_key: input.idempotency_key ?? id,
+          request_hash: hash,
+        })
+      )
+      await recordEvent(m, {
+        capture_id: capture.id,
+        type: "capture.requested",
+        actor: input.actor,
+        data: { amount, currency_code: capture.currency_code, idempotency_key: capture.idempotency_key },
+      })
+      return { capture, payment, registered }
+    })
+
+    if ("replay" in prepared && prepared.replay) return { capture: prepared.replay, replayed: true }
+    const { capture, payment, registered } = prepared as { capture: Capture; payment: LockedPayment; registered: RegisteredGateway }
+
+    let patch: OutcomePatch
+    try {
+      const result = await registered.gateway.capture({
+        paymentRef: paymentRef(payment),
+        amount: capture.amount,
+        currency: capture.currency_code,
+        idempotencyKey: capture.id,
+        description: capture.description ?? undefined,
+        metadata: { ...(capture.metadata ?? {}), medusa_capture_id: capture.id, medusa_payment_id: payment.id },
+      })
+      patch = patchFromResult(result)
+    } catch (err) {
+      patch = patchFromError(err)
+      this.logger?.warn(`captures: capture ${capture.id} at ${registered.providerId}: ${patch.message}`)
+    }
+
+    const settled = await this.applyCaptureOutcome(capture.id, patch, input.actor, input.syncCore ?? false)
+    return { capture: settled, replayed: false }
+  }
+
+  /** Writes a gateway outcome onto a capture row; a row already settled by someone else is left as it is. */
+  async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor, syncCore: boolean): Promise<Capture> {
+    return this.write(async (m) => {
+      const repo = m.getRepository(Capture)
+      const current = await repo.findOneOrFail({ where: { id: captureId } })
+      const payment = await lockPayment(m, current.payment_id)
+      const capture = await repo.findOneOrFail({ where: { id: captureId } })
+
+      if (patch.status === "requested") {
+        capture.message = patch.message ?? null
+        await repo.save(capture)
+        await recordEvent(m, { capture_id: capture.id, type: "capture.unresolved", actor, data: { message: patch.message } })
+        return capture
+      }
+      if (isNoopTransition(capture.status, patch.status)) return capture
+      assertTransition("capture", capture.status, patch.status)
+
+      capture.status = patch.status
+      capture.gateway_capture_id = patch.gatewayId ?? capture.gateway_capture_id
+      capture.gateway_transaction_id = patch.gatewayTransactionId ?? capture.gateway_transaction_id
+      capture.token = patch.token ?? capture.token
+      capture.message = patch.message ?? null
+      capture.error_code = patch.error_code ?? null
+      capture.error_detail = patch.error_detail ?? null
+      capture.decline_code = patch.decline_code ?? null
+      if (patch.status === "succeeded") capture.captured_at = new Date()
+      await repo.save(capture)
+      await recordEvent(m, {
+        capture_id: capture.id,
+        type: `capture.${patch.status}`,
+        actor,
+        data: {
+          gateway_capture_id: capture.gateway_capture_id,
+          ...(patch.status === "failed"
+            ? { error_code: capture.error_code, decline_code: capture.decline_code, message: capture.message }
+            : {}),
+        },
+      })
+
+      if (syncCore && patch.status === "succeeded") {
+        const totals = await this.totalsOf(m, payment)
+        await syncCoreAfterCapture(m, payment, totals.captured)
+      }
+      return capture
+    })
+  }
+
+  // ----------------------------------------------------------------- refunds
+
+  async refundCapture(
+    captureId: string,
+    input: RefundCaptureInput
+  ): Promise<LedgerResult<{ refund: CaptureRefund; capture: Capture }>> {
+    validateRefundInput(input)
+    const hash = requestHash({
+      op: "refund",
+      capture_id: captureId,
+      amount: input.amount,
+      reason: input.reason,
+      note: input.note,
+      metadata: input.metadata,
+    })
+
+    const prepared = await this.write(async (m) => {
+      const captures = m.getRepository(Capture)
+      const refunds = m.getRepository(CaptureRefund)
+      const found = await captures.findOne({ where: { id: captureId } })
+      if (!found) throw ledgerErrors.notFound("Capture", captureId)
+      const payment = await lockPayment(m, found.payment_id)
+      const capture = await captures
+        .createQueryBuilder("c")
+        .setLock("pessimistic_write")
+        .where("c.id = :id", { id: captureId })
+        .getOneOrFail()
+
+      const replay = await findReplay(refunds, { capture_id: capture.id }, input.idempotency_key, hash)
+      if (replay) return { replay, capture }
+
+      const registered = this.requireGateway(payment)
+      if (capture.status !== "succeeded") {
+        throw ledgerErrors.notAllowed(
+          `Capture ${capture.id} is ${capture.status}; only succeeded captures can be refunded`,
+          "capture_not_refundable"
+        )
+      }
+      const existing = await refunds.find({ where: { capture_id: capture.id } })
+      const balance = captureRefundBalance({ status: capture.status, amount: capture.amount, refunds: existing })
+      if (balance === 0) {
+        throw ledgerErrors.notAllowed(`Capture ${capture.id} has nothing left to refund`, "nothing_to_refund")
+      }
+      const amount = input.amount ?? balance
+      if (amount > balance) {
+        throw ledgerErrors.invalid(
+          "amount",
+          `${amount} exceeds the refund balance of capture ${capture.id}: ${balance} of ${capture.amount}`
+        )
+      }
+
+      const id = generateEntityId(undefined, "capref")
+      const refund = await refunds.save(
+        refunds.create({
+          id,
+          capture_id: capture.id,
+          payment_id: payment.id,
+          status: "requested",
+          amount,
+          currency_code: capture.currency_code,
+          reason: input.reason ?? null,
+          note: input.note ?? null,
+          metadata: input.metadata ?? null,
+          idempotency_key: input.idempotency_key ?? id,
+          request_hash: hash,
+        })
+      )
+      await recordEvent(m, {
+        capture_id: capture.id,
+        refund_id: refund.id,
+        type: "refund.requested",
+        actor: input.actor,
+        data: { amount, idempotency_key: refund.idempotency_key },
+      })
+      return { refund, capture, payment, registered }
+    })
+
+    if ("replay" in prepared && prepared.replay) {
+      return { refund: prepared.replay, capture: await this.retrieve(captureId), replayed: true }
+    }
+    const { refund, capture, payment, registered } = prepared as {
+      refund: CaptureRefund
+      capture: Capture
+      payment: LockedPayment
+      registered: RegisteredGateway
+    }
+
+    let patch: OutcomePatch
+    try {
+      const result = await registered.gateway.refund({
+        paymentRef: paymentRef(payment),
+        gatewayCaptureId: capture.gateway_capture_id ?? undefined,
+        amount: refund.amount,
+        currency: refund.currency_code,
+        idempotencyKey: refund.id,
+        reason: refund.reason ?? undefined,
+      })
+      patch = patchFromResult(result)
+    } catch (err) {
+      patch = patchFromError(err)
+      this.logger?.warn(`captures: refund ${refund.id} at ${registered.providerId}: ${patch.message}`)
+    }
+
+    const settled = await this.applyRefundOutcome(refund.id, patch, input.actor, input.syncCore ?? false)
+    return { ...settled, replayed: false }
+  }
+
+  async applyRefundOutcome(
+    refundId: string,
+    patch: OutcomePatch,
+    actor: Actor,
+    syncCore: boolean
+  ): Promise<{ refund: CaptureRefund; capture: Capture }> {
+    return this.write(async (m) => {
+      const refunds = m.getRepository(CaptureRefund)
+      const captures = m.getRepository(Capture)
+      const current = await refunds.findOneOrFail({ where: { id: refundId } })
+      const payment = await lockPayment(m, current.payment_id)
+      const refund = await refunds.findOneOrFail({ where: { id: refundId } })
+      const capture = await captures.findOneOrFail({ where: { id: refund.capture_id } })
+
+      if (patch.status === "requested") {
+        refund.message = patch.message ?? null
+        await refunds.save(refund)
+        await recordEvent(m, {
+          capture_id: capture.id,
+          refund_id: refund.id,
+          type: "refund.unresolved",
+          actor,
+          data: { message: patch.message },
+        })
+        return { refund, capture }
+      }
+      if (isNoopTransition(refund.status, patch.status)) return { refund, capture }
+      assertTransition("refund", refund.status, patch.status)
+
+      refund.status = patch.status
+      refund.gateway_refund_id = patch.gatewayId ?? refund.gateway_refund_id
+      refund.message = patch.message ?? null
+      refund.error_code = patch.error_code ?? null
+      refund.error_detail = patch.error_detail ?? null
+      refund.decline_code = patch.decline_code ?? null
+      if (patch.status === "succeeded") {
+        refund.refunded_at = new Date()
+        capture.refunded_amount += refund.amount
+        await captures.save(capture)
+        if (syncCore) refund.medusa_refund_id = await syncCoreAfterRefund(m, payment, refund)
+      }
+      await refunds.save(refund)
+      await recordEvent(m, {
+        capture_id: capture.id,
+        refund_id: refund.id,
+        type: `refund.${patch.status}`,
+        actor,
+        data: {
+          gateway_refund_id: refund.gateway_refund_id,
+          ...(patch.status === "failed" ? { error_code: refund.error_code, message: refund.message } : {}),
+        },
+      })
+      return { refund, capture }
+    })
+  }
+
+  /**
+   * Core's refund hooks give one amount per payment: spread it over the
+   * payment's succeeded captures, newest first, each through the ledger.
+   */
+  async refundPaymentAmount(
+    paymentId: string,
+    amount: number,
+    actor: Actor,
+    opts: { reason?: string | null; note?: string | null } = {}
+  ): Promise<CaptureRefund[]> {
+    try {
+      validateAmount(amount)
+    } catch (err) {
+      throw fromDomainError(err)
+    }
+    const captures = (await this.listForPayment(paymentId))
+      .filter((c) => c.status === "succeeded")
+      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
+    const balances = captures.map((c) => ({
+      capture: c,
+      balance: captureRefundBalance({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] }),
+    }))
+    const refundable = balances.reduce((s, b) => s + b.balance, 0)
+    if (amount > refundable) {
+      throw ledgerErrors.invalid("amount", `${amount} exceeds what payment ${paymentId} can refund: ${refundable}`)
+    }
+    const done: CaptureRefund[] = []
+    let rest = amount
+    for (const { capture, balance } of balances) {
+      if (rest === 0) break
+      const part = Math.min(rest, balance)
+      if (part === 0) continue
+      const { refund } = await this.refundCapture(capture.id, { amount: part, actor, reason: opts.reason, note: opts.note })
+      done.push(refund)
+      if (refund.status === "failed") break
+      rest -= part
+    }
+    return done
+  }
+
+  // ------------------------------------------------------------------- reads
+
+  async retrieve(id: string, expand: Array<"refunds" | "events"> = []): Promise<Capture> {
+    const capture = await this.activeManager_.getRepository(Capture).findOne({
+      where: { id },
+      relations: { refunds: expand.includes("refunds"), events: expand.includes("events") },
+    })
+    if (!capture) throw ledgerErrors.notFound("Capture", id)
+    sortRelations(capture)
+    return capture
+  }
+
+  async list(filters: CaptureFilters, page: Page, expand: Array<"refunds" | "events"> = []): Promise<[Capture[], number]> {
+    const [rows, count] = await listCaptures(this.activeManager_, filters, page, expand)
+    rows.forEach(sortRelations)
+    return [rows, count]
+  }
+
+  async listForPayment(paymentId: string): Promise<Capture[]> {
+    await this.requirePayment(paymentId)
+    const [rows] = await this.list({ payment_id: paymentId }, { limit: 1000, offset: 0 }, ["refunds"])
+    return rows
+  }
+
+  /** Totals of one payment, derived from its rows (never stored). */
+  async totalsForPayment(paymentId: string): Promise<PaymentTotals> {
+    const payment = await this.requirePayment(paymentId)
+    return this.totalsOf(this.activeManager_, payment)
+  }
+
+  /** An order's captures with totals per payment and for the whole order. */
+  async summaryForOrder(orderId: string): Promise<{
+    captures: Capture[]
+    payments: Array<{ payment_id: string; provider_id: string; currency_code: string; totals: PaymentTotals }>
+    totals: PaymentTotals
+  }> {
+    const m = this.activeManager_
+    const orders: Array<{ id: string }> = await m.query(`SELECT id FROM "order" WHERE id = $1`, [orderId])
+    if (orders.length === 0) throw ledgerErrors.notFound("Order", orderId)
+    const payments: LockedPayment[] = await m.query(
+      `SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
+              COALESCE(p.order_id, s.order_id) AS order_id
+         FROM payment p LEFT JOIN swap s ON s.id = p.swap_id
+        WHERE p.order_id = $1 OR s.order_id = $1
+        ORDER BY p.created_at`,
+      [orderId]
+    )
+    const perPayment = await Promise.all(
+      payments.map(async (p) => ({
+        payment_id: p.id,
+        provider_id: p.provider_id,
+        currency_code: p.currency_code,
+        totals: await this.totalsOf(m, p),
+      }))
+    )
+    const [captures] = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
+    const totals = perPayment.reduce<PaymentTotals>(
+      (sum, p) => {
+        for (const k of Object.keys(sum) as Array<keyof PaymentTotals>) sum[k] += p.totals[k]
+        return sum
+      },
+      { authorized: 0, captured: 0, pending: 0, refunded: 0, refund_pending: 0, capturable: 0, refundable: 0 }
+    )
+    return { captures, payments: perPayment, totals }
+  }
+
+  // ----------------------------------------------------------------- updates
+
+  async update(id: string, input: UpdateCaptureInput, actor: Actor): Promise<Capture> {
+    if (input.metadata !== undefined) assertMetadataSize(input.metadata)
+    return this.write(async (m) => {
+      const repo = m.getRepository(Capture)
+      const capture = await repo
+        .createQueryBuilder("c")
+        .setLock("pessimistic_write")
+        .where("c.id = :id", { id })
+        .getOne()
+      if (!capture) throw ledgerErrors.notFound("Capture", id)
+      const changes: Record<string, unknown> = {}
+      if (input.metadata !== undefined) {
+        capture.metadata = mergeMetadata(capture.metadata, input.metadata)
+        assertMetadataSize(capture.metadata)
+        changes.metadata = input.metadata
+      }
+      if (input.reference !== undefined) capture.reference = changes.reference = input.reference
+      if (input.reference_origin !== undefined) capture.reference_origin = changes.reference_origin = input.reference_origin
+      await repo.save(capture)
+      await recordEvent(m, { capture_id: capture.id, type: "capture.updated", actor, data: changes })
+      return capture
+    })
+  }
+
+  // ----------------------------------------------------------------- helpers
+
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      // Always a fresh transaction on the root manager: the ledger's commits
+      // must not wait for (or roll back with) a caller's transaction.
+      return await this.manager_.transaction(work)
+    } catch (err) {
+      throw fromDomainError(fromDatabaseError(err))
+    }
+  }
+
+  private requireGateway(payment: LockedPayment): RegisteredGateway {
+    const registered = this.registry.get(payment.provider_id)
+    if (!registered) {
+      throw ledgerErrors.notAllowed(
+        `Payment ${payment.id} uses provider "${payment.provider_id}", which medusa-plugin-captures does not handle ` +
+          `(configured: ${this.registry.providerIds().join(", ") || "none"})`,
+        "provider_not_supported"
+      )
+    }
+    return registered
+  }
+
+  private async requirePayment(paymentId: string): Promise<LockedPayment> {
+    const rows: LockedPayment[] = await this.activeManager_.query(
+      `SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
+              COALESCE(p.order_id, s.order_id) AS order_id
+         FROM payment p LEFT JOIN swap s ON s.id = p.swap_id WHERE p.id = $1`,
+      [paymentId]
+    )
+    if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
+    return rows[0]
+  }
+
+  private async totalsOf(m: EntityManager, payment: LockedPayment): Promise<PaymentTotals> {
+    const captures = await m.getRepository(Capture).find({
+      where: { payment_id: payment.id },
+      relations: { refunds: true },
+    })
+    return derivePaymentTotals({
+      authorized: payment.amount,
+      canceled: payment.canceled_at !== null,
+      captures: captures.map((c) => ({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] })),
+    })
+  }
+}
+
+// ------------------------------------------------------------ pure helpers
+
+/** The gateway's id of the authorization, kept by our processors in payment.data. */
+function paymentRef(payment: LockedPayment): string {
+  return String(payment.data?.payment_ref)
+}
+
+function assertAuthorized(payment: LockedPayment): void {
+  if (payment.canceled_at) {
+    throw ledgerErrors.notAllowed(`Payment ${payment.id} is canceled`, "payment_canceled")
+  }
+  if (!payment.data?.payment_ref || payment.data?.status !== "authorized") {
+    throw ledgerErrors.notAllowed(
+      `Payment ${payment.id} is not authorized at the gateway (status: ${String(payment.data?.status ?? "unknown")})`,
+      "payment_not_authorized"
+    )
+  }
+}
+
+async function findReplay<T extends { request_hash: string }>(
+  repo: { findOne(opts: { where: Record<string, unknown> }): Promise<T | null> },
+  scope: Record<string, unknown>,
+  key: string | undefined,
+  hash: string
+): Promise<T | null> {
+  if (!key) return null
+  const existing = await repo.findOne({ where: { ...scope, idempotency_key: key } })
+  if (!existing) return null
+  if (existing.request_hash !== hash) throw ledgerErrors.idempotencyMismatch(key)
+  return existing
+}
+
+function validateAmount(amount: number | undefined): void {
+  if (amount === undefined) return
+  assertPositiveAmount(amount, "amount")
+  if (amount > MAX_AMOUNT) throw ledgerErrors.invalid("amount", `must be at most ${MAX_AMOUNT}`)
+}
+
+function assertMetadataSize(metadata: Record<string, unknown> | null | undefined): void {
+  if (!metadata) return
+  const bytes = Buffer.byteLength(JSON.stringify(metadata), "utf8")
+  if (bytes > METADATA_MAX_BYTES) {
+    throw ledgerErrors.invalid("metadata", `is ${bytes} bytes as JSON; at most ${METADATA_MAX_BYTES} are allowed`)
+  }
+}
+
+function validateCaptureInput(input: CreateCaptureInput): void {
+  try {
+    validateAmount(input.amount)
+  } catch (err) {
+    throw fromDomainError(err)
+  }
+  if (input.description && input.description.length > DESCRIPTION_MAX_LENGTH) {
+    throw ledgerErrors.invalid("description", `must be at most ${DESCRIPTION_MAX_LENGTH} characters`)
+  }
+  assertMetadataSize(input.metadata)
+}
+
+function validateRefundInput(input: RefundCaptureInput): void {
+  try {
+    validateAmount(input.amount)
+  } catch (err) {
+    throw fromDomainError(err)
+  }
+  assertMetadataSize(input.metadata)
+}
+
+/** Medusa's metadata convention: keys merge, an empty-string value removes the key. */
+function mergeMetadata(
+  current: Record<string, unknown> | null,
+  patch: Record<string, unknown> | null
+): Record<string, unknown> | null {
+  if (patch === null) return null
+  const merged: Record<string, unknown> = { ...(current ?? {}) }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === "") delete merged[k]
+    else merged[k] = v
+  }
+  return merged
+}
+
+function sortRelations(capture: Capture): void {
+  capture.refunds?.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id))
+  capture.events?.sort(
+    (a: CaptureEvent, b: CaptureEvent) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id)
+  )
+}

@@ -1,0 +1,69 @@
+import { Refund, RefundReason } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import type { LockedPayment } from "./payment-lock"
+
+/**
+ * Keeps Medusa's own view (payment.captured_at, payment.amount_refunded, Refund
+ * rows, order.payment_status) in step with what our routes did, inside the
+ * ledger's outcome transaction. Core's own capture/refund hooks do this
+ * themselves, so the processor path does not call it.
+ *
+ * Medusa v1 knows one capture per payment: `captured_at` is set once the
+ * ledger has captured the whole authorization.
+ */
+export async function syncCoreAfterCapture(
+  manager: EntityManager,
+  payment: LockedPayment,
+  capturedTotal: number
+): Promise<void> {
+  if (payment.captured_at || capturedTotal < payment.amount) return
+  await manager.query(`UPDATE payment SET captured_at = now(), updated_at = now() WHERE id = $1`, [payment.id])
+  if (!payment.order_id) return
+  // The order counts as captured when none of its live payments waits for capture.
+  await manager.query(
+    `UPDATE "order" o SET payment_status = 'captured', updated_at = now()
+      WHERE o.id = $1
+        AND o.payment_status IN ('awaiting', 'requires_action', 'not_paid')
+        AND NOT EXISTS (SELECT 1 FROM payment p
+                         WHERE p.order_id = o.id AND p.canceled_at IS NULL AND p.captured_at IS NULL)`,
+    [payment.order_id]
+  )
+}
+
+const REFUND_REASONS = new Set<string>(Object.values(RefundReason))
+
+export async function syncCoreAfterRefund(
+  manager: EntityManager,
+  payment: LockedPayment,
+  refund: { id: string; amount: number; reason: string | null; note: string | null }
+): Promise<string> {
+  await manager.query(
+    `UPDATE payment SET amount_refunded = amount_refunded + $2, updated_at = now() WHERE id = $1`,
+    [payment.id, refund.amount]
+  )
+  const repo = manager.getRepository(Refund)
+  const core = await repo.save(
+    repo.create({
+      order_id: payment.order_id ?? undefined,
+      payment_id: payment.id,
+      amount: refund.amount,
+      reason: (REFUND_REASONS.has(refund.reason ?? "") ? refund.reason : RefundReason.OTHER) as RefundReason,
+      note: refund.note ?? undefined,
+      metadata: { capture_refund_id: refund.id },
+    })
+  )
+  if (payment.order_id) {
+    await manager.query(
+      `UPDATE "order" o
+          SET payment_status = CASE
+                WHEN totals.refunded >= totals.paid THEN 'refunded'::order_payment_status_enum
+                ELSE 'partially_refunded'::order_payment_status_enum END,
+              updated_at = now()
+         FROM (SELECT COALESCE(SUM(amount), 0) AS paid, COALESCE(SUM(amount_refunded), 0) AS refunded
+                 FROM payment WHERE order_id = $1 AND canceled_at IS NULL) totals
+        WHERE o.id = $1`,
+      [payment.order_id]
+    )
+  }
+  return core.id
+}

@@ -1,0 +1,47 @@
+import { MedusaError } from "@medusajs/utils"
+import { DomainError } from "../../domain"
+
+/**
+ * Errors the ledger raises, in Medusa's own error types so its error handler
+ * answers with the right status and shape ({ type, code, message }).
+ * Messages start with the field they are about.
+ */
+export const ledgerErrors = {
+  notFound: (what: string, id: string) =>
+    new MedusaError(MedusaError.Types.NOT_FOUND, `${what} with id ${id} was not found`),
+  invalid: (field: string, message: string) =>
+    new MedusaError(MedusaError.Types.INVALID_DATA, `${field}: ${message}`, "invalid_" + field.replace(/\W+/g, "_")),
+  notAllowed: (message: string, code?: string) => new MedusaError(MedusaError.Types.NOT_ALLOWED, message, code),
+  idempotencyMismatch: (key: string) =>
+    // DUPLICATE_ERROR is answered as 422 with the message kept (CONFLICT would
+    // replace the message with a generic one).
+    new MedusaError(
+      MedusaError.Types.DUPLICATE_ERROR,
+      `Idempotency-Key: "${key}" was already used with a different request; use a new key for a new request`
+    ),
+  declined: (message: string, code?: string) =>
+    new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, message, code),
+}
+
+/** A domain validation error becomes a 400 naming its field. */
+export function fromDomainError(err: unknown): unknown {
+  if (err instanceof DomainError) {
+    return ledgerErrors.invalid(err.field ?? "request", err.message)
+  }
+  return err
+}
+
+type PgError = { code?: string; constraint?: string; message?: string }
+
+/**
+ * The database refused a write that the service should already have refused
+ * (a second server instance, a race we did not foresee). Answer as a conflict
+ * the client may retry, with the database's reason.
+ */
+export function fromDatabaseError(err: unknown): unknown {
+  const pg = err as PgError
+  if (pg?.code === "23514") {
+    return new MedusaError(MedusaError.Types.NOT_ALLOWED, pg.message ?? "ledger constraint violated", pg.constraint)
+  }
+  return err
+}

@@ -1,0 +1,57 @@
+import type { CaptureResult, RefundResult } from "../../gateways/gateway"
+import { isGatewayError } from "../../gateways/gateway"
+import type { LedgerStatus } from "../../domain"
+
+/**
+ * What a gateway's answer (or fault) means for a ledger row: pure, so the rules
+ * are testable without a database or a gateway.
+ * - a result is final or pending as the gateway says;
+ * - a fault whose outcome is unknown (timeout, reset, 5xx) leaves the row
+ *   `requested` for reconciliation: marking it failed could hide money taken;
+ * - any other fault means the gateway refused: the row fails with its reason.
+ */
+export type OutcomePatch = {
+  status: LedgerStatus
+  gatewayId?: string
+  gatewayTransactionId?: string
+  token?: string
+  message?: string | null
+  error_code?: string | null
+  error_detail?: string | null
+  decline_code?: string | null
+}
+
+export function patchFromResult(result: CaptureResult | RefundResult): OutcomePatch {
+  const gatewayId = "gatewayCaptureId" in result ? result.gatewayCaptureId : (result as RefundResult).gatewayRefundId
+  return {
+    status: result.status,
+    gatewayId,
+    gatewayTransactionId: "gatewayTransactionId" in result ? result.gatewayTransactionId : undefined,
+    token: "token" in result ? result.token : undefined,
+    message: result.message ?? null,
+    error_code: result.status === "failed" ? result.errorCode ?? result.declineCode ?? "declined" : null,
+    error_detail: result.status === "failed" ? result.message ?? null : null,
+    decline_code: result.declineCode ?? null,
+  }
+}
+
+export function patchFromError(err: unknown): OutcomePatch {
+  if (isGatewayError(err) && !err.outcomeUnknown) {
+    return {
+      status: "failed",
+      message: err.message,
+      error_code: err.code ?? err.type,
+      error_detail: [err.type, err.param ? `param: ${err.param}` : undefined, err.httpStatus ? `HTTP ${err.httpStatus}` : undefined]
+        .filter(Boolean)
+        .join("; "),
+      decline_code: err.declineCode ?? null,
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  return {
+    status: "requested",
+    message: `outcome unknown, left for reconciliation: ${message}`,
+    error_code: isGatewayError(err) ? err.code ?? err.type : "unknown_outcome",
+    error_detail: null,
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from "zod"
+
+/**
+ * Plugin options as written in medusa-config.js. Validated once, with one
+ * message per wrong option, so a typo fails loudly at start instead of at the
+ * first capture.
+ */
+const sandboxOptions = z
+  .object({
+    baseUrl: z.string().url(),
+    apiKey: z.string().regex(/^sk_(test|live)_/, "must start with sk_test_ or sk_live_"),
+    timeoutMs: z.number().int().positive().default(10_000),
+    maxRetries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+
+export const pluginOptionsSchema = z
+  .object({
+    sandbox: sandboxOptions.optional(),
+    /** Medusa's admin passes this to every plugin that has a UI. */
+    enableUI: z.boolean().optional(),
+  })
+  .strict()
+
+export type PluginOptions = z.infer<typeof pluginOptionsSchema>
+export type SandboxOptions = z.infer<typeof sandboxOptions>
+
+export class PluginOptionsError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`medusa-plugin-captures: invalid options:\n  - ${issues.join("\n  - ")}`)
+    this.name = "PluginOptionsError"
+  }
+}
+
+export function parsePluginOptions(raw: unknown): PluginOptions {
+  const result = pluginOptionsSchema.safeParse(raw ?? {})
+  if (!result.success) {
+    throw new PluginOptionsError(
+      result.error.issues.map((i) => `${i.path.join(".") || "(options)"}: ${i.message}`)
+    )
+  }
+  return result.data
+}
