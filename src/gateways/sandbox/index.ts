@@ -1,0 +1,6 @@
+export { SandboxGateway } from "./sandbox-gateway"
+export type { SandboxGatewayOptions } from "./sandbox-gateway"
+export { SandboxClient } from "./client"
+export type { SandboxClientOptions, SandboxRequest, SandboxResponse } from "./client"
+export * as sandboxMapper from "./mapper"
+export type * from "./types"
