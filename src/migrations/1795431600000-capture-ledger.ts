@@ -7,7 +7,9 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * - one capture per (payment, idempotency key) and per (payment, fulfillment);
  * - triggers lock the parent row and refuse captures beyond the authorized
  *   amount and refunds beyond a capture's amount (failed rows count nowhere);
- * - capture_event is append-only.
+ * - capture_event is append-only;
+ * - timestamps keep milliseconds only, so a timestamp the API returned can be
+ *   used as an exact created_at[gt] bound.
  */
 export class CaptureLedger1795431600000 implements MigrationInterface {
   name = "CaptureLedger1795431600000"
@@ -39,9 +41,9 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "fulfillment_id" character varying,
         "idempotency_key" character varying NOT NULL,
         "request_hash" character varying(64) NOT NULL,
-        "captured_at" TIMESTAMP WITH TIME ZONE,
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "captured_at" TIMESTAMP(3) WITH TIME ZONE,
+        "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+        "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_capture" PRIMARY KEY ("id"),
         CONSTRAINT "UQ_capture_number" UNIQUE ("number"),
         CONSTRAINT "UQ_capture_payment_idempotency_key" UNIQUE ("payment_id", "idempotency_key"),
@@ -77,9 +79,9 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "medusa_refund_id" character varying,
         "idempotency_key" character varying NOT NULL,
         "request_hash" character varying(64) NOT NULL,
-        "refunded_at" TIMESTAMP WITH TIME ZONE,
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "refunded_at" TIMESTAMP(3) WITH TIME ZONE,
+        "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+        "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_capture_refund" PRIMARY KEY ("id"),
         CONSTRAINT "UQ_capture_refund_idempotency_key" UNIQUE ("capture_id", "idempotency_key"),
         CONSTRAINT "CHK_capture_refund_amount_positive" CHECK ("amount" > 0),
@@ -99,7 +101,7 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "actor_type" character varying NOT NULL,
         "actor_id" character varying,
         "data" jsonb,
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_capture_event" PRIMARY KEY ("id"),
         CONSTRAINT "FK_capture_event_capture" FOREIGN KEY ("capture_id") REFERENCES "capture"("id") ON DELETE RESTRICT,
         CONSTRAINT "FK_capture_event_refund" FOREIGN KEY ("refund_id") REFERENCES "capture_refund"("id") ON DELETE RESTRICT

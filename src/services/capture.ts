@@ -175,7 +175,10 @@ export default class CaptureService extends TransactionBaseService {
       return { capture, payment, registered }
     })
 
-    if ("replay" in prepared && prepared.replay) return { capture: prepared.replay, replayed: true }
+    if ("replay" in prepared && prepared.replay) {
+      if (isInFlight(prepared.replay)) throw ledgerErrors.inFlight(prepared.replay.id)
+      return { capture: prepared.replay, replayed: true }
+    }
     const { capture, payment, registered } = prepared as { capture: Capture; payment: LockedPayment; registered: RegisteredGateway }
 
     let patch: OutcomePatch
@@ -323,6 +326,7 @@ export default class CaptureService extends TransactionBaseService {
     })
 
     if ("replay" in prepared && prepared.replay) {
+      if (isInFlight(prepared.replay)) throw ledgerErrors.inFlight(prepared.replay.id)
       return { refund: prepared.replay, capture: await this.retrieve(captureId), replayed: true }
     }
     const { refund, capture, payment, registered } = prepared as {
@@ -593,6 +597,15 @@ export default class CaptureService extends TransactionBaseService {
 /** The gateway's id of the authorization, kept by our processors in payment.data. */
 function paymentRef(payment: LockedPayment): string {
   return String(payment.data?.payment_ref)
+}
+
+/**
+ * A row whose gateway call has not come back yet: `requested` with no outcome
+ * recorded (an unclear outcome always leaves a message). A replay of it gets a
+ * 409 to retry, like any request racing another with the same key.
+ */
+function isInFlight(row: { status: string; message: string | null }): boolean {
+  return row.status === "requested" && row.message === null
 }
 
 function assertAuthorized(payment: LockedPayment): void {

@@ -19,6 +19,9 @@ export const ledgerErrors = {
       MedusaError.Types.DUPLICATE_ERROR,
       `Idempotency-Key: "${key}" was already used with a different request; use a new key for a new request`
     ),
+  /** Answered 409 by Medusa with its "retry with the same Idempotency-Key" message. */
+  inFlight: (id: string) =>
+    new MedusaError(MedusaError.Types.CONFLICT, `${id} is still being processed by the gateway; retry with the same Idempotency-Key`),
   declined: (message: string, code?: string) =>
     new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, message, code),
 }
