@@ -37,16 +37,18 @@ async function dropDatabase(adminUrl, name) {
 }
 
 /**
- * @param {{ name: string, log?: (msg: string) => void, keep?: boolean }} opts
+ * @param {{ name: string, serverUrl?: string, log?: (msg: string) => void, keep?: boolean }} opts
+ *   serverUrl: any database URL on the PostgreSQL server to use (default: DATABASE_URL);
+ *   without one, an embedded cluster is started.
  * @returns {Promise<{ url: string, embedded: boolean, stop: () => Promise<void> }>}
  */
-async function provideDatabase({ name, log = () => {}, keep = false }) {
-  if (process.env.DATABASE_URL) {
-    const adminUrl = withDatabase(process.env.DATABASE_URL, "postgres")
+async function provideDatabase({ name, serverUrl = process.env.DATABASE_URL, log = () => {}, keep = false }) {
+  if (serverUrl) {
+    const adminUrl = withDatabase(serverUrl, "postgres")
     await recreateDatabase(adminUrl, name)
     log(`database ${name} created on ${new URL(adminUrl).host}`)
     return {
-      url: withDatabase(process.env.DATABASE_URL, name),
+      url: withDatabase(serverUrl, name),
       embedded: false,
       stop: async () => {
         if (!keep) await dropDatabase(adminUrl, name)

@@ -1,0 +1,67 @@
+import { Client } from "pg"
+import { testContext } from "../helpers/store"
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { provideDatabase } = require("../../scripts/lib/database")
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { runMigrations, revertMigrations } = require("../../scripts/lib/migrate")
+
+/** `medusa migrations run` applies the ledger, `revert` removes all of it, and it applies again. */
+describe("the ledger migration", () => {
+  let db: { url: string; stop(): Promise<void> }
+
+  beforeAll(async () => {
+    // A second, empty database on the server the suite already runs on.
+    db = await provideDatabase({ name: `captures_migrations_${process.pid}`, serverUrl: testContext().databaseUrl })
+  })
+  afterAll(async () => {
+    await db?.stop()
+  })
+
+  async function schema() {
+    const client = new Client({ connectionString: db.url })
+    await client.connect()
+    try {
+      const tables = await client.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'capture%' ORDER BY 1`
+      )
+      const constraints = await client.query(
+        `SELECT conname FROM pg_constraint WHERE conrelid::regclass::text LIKE 'capture%' ORDER BY 1`
+      )
+      const triggers = await client.query(`SELECT tgname FROM pg_trigger WHERE tgname LIKE 'TRG_capture%' ORDER BY 1`)
+      const functions = await client.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'capture%' ORDER BY 1`)
+      return {
+        tables: tables.rows.map((r) => r.table_name),
+        constraints: constraints.rows.map((r) => r.conname),
+        triggers: triggers.rows.map((r) => r.tgname),
+        functions: functions.rows.map((r) => r.proname),
+      }
+    } finally {
+      await client.end()
+    }
+  }
+
+  it("applies, reverts cleanly and applies again", async () => {
+    await runMigrations(db.url)
+    const applied = await schema()
+    expect(applied.tables).toEqual(["capture", "capture_event", "capture_refund"])
+    expect(applied.constraints).toEqual(
+      expect.arrayContaining([
+        "CHK_capture_amount_positive",
+        "CHK_capture_refunded_within_amount",
+        "UQ_capture_payment_idempotency_key",
+        "UQ_capture_payment_fulfillment",
+        "UQ_capture_refund_idempotency_key",
+        "FK_capture_payment",
+      ])
+    )
+    expect(applied.triggers).toHaveLength(3)
+
+    const reverted = await revertMigrations(db.url)
+    expect(reverted).toMatch(/CaptureLedger\d{13} has been\s+reverted successfully/)
+    expect(await schema()).toEqual({ tables: [], constraints: [], triggers: [], functions: [] })
+
+    await runMigrations(db.url)
+    expect(await schema()).toEqual(applied)
+  })
+})
