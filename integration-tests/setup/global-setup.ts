@@ -56,14 +56,15 @@ async function boot(): Promise<void> {
   ;(globalThis as Record<string, unknown>).__capturesServer = server
   log(`medusa on ${server.url}`)
 
-  const context: TestContext = await seedStore({
+  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN })
+  const context: TestContext = {
+    ...store,
     medusaUrl: server.url,
     sandboxUrl: sandbox.url,
     sandboxApiKey: SANDBOX_KEY,
     databaseUrl: db.url,
-    admin: ADMIN,
     serverEnv: env,
-  })
+  }
   process.env.CAPTURES_TEST_CONTEXT = JSON.stringify(context)
   log("store seeded\n")
 }

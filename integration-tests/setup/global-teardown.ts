@@ -1,7 +1,7 @@
 type Stoppable = { stop?: () => Promise<void>; close?: () => Promise<void> }
 
 export default async function globalTeardown(): Promise<void> {
-  const g = globalThis as Record<string, Stoppable | undefined>
+  const g = globalThis as unknown as Record<string, Stoppable | undefined>
   await g.__capturesServer?.stop?.()
   await g.__capturesSandbox?.close?.()
   await g.__capturesDb?.stop?.()

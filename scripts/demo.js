@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * The demo: a real Medusa v1 server with this plugin, the sandbox gateway, a
+ * seeded store and an order authorized through the sandbox, on PostgreSQL from
+ * DATABASE_URL or, when it is unset, an embedded one. Ctrl-C stops everything.
+ *
+ *   npm run demo          (PORT, SANDBOX_PORT, DATABASE_URL may be set)
+ */
+const path = require("path")
+const { provideDatabase } = require("./lib/database")
+const { runMigrations } = require("./lib/migrate")
+const { startServer } = require("./lib/start-server")
+const { seedStore, placeOrder } = require("./lib/seed")
+
+const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
+const SANDBOX_KEY = "sk_test_demo"
+const started = Date.now()
+const step = (msg) => console.log(`[demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`)
+
+async function main() {
+  const cleanups = []
+  let stopping = false
+  const stop = async (code = 0) => {
+    if (stopping) return
+    stopping = true
+    step("stopping…")
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn()
+      } catch (err) {
+        console.error(err)
+      }
+    }
+    process.exit(code)
+  }
+  process.on("SIGINT", () => stop(0))
+  process.on("SIGTERM", () => stop(0))
+
+  try {
+    step(process.env.DATABASE_URL ? "creating database captures_demo" : "starting embedded PostgreSQL")
+    const db = await provideDatabase({ name: "captures_demo", log: step })
+    cleanups.push(() => db.stop())
+
+    step("running Medusa's and the plugin's migrations")
+    await runMigrations(db.url)
+
+    const { startSandboxGateway } = require(path.join(__dirname, "..", "dist", "sandbox", "sandbox-gateway"))
+    const sandbox = await startSandboxGateway({ port: Number(process.env.SANDBOX_PORT ?? 9911) })
+    cleanups.push(() => sandbox.close())
+    step(`sandbox gateway listening on ${sandbox.url}`)
+
+    step("starting Medusa")
+    const server = await startServer({
+      port: Number(process.env.PORT ?? 9000),
+      env: {
+        DATABASE_URL: db.url,
+        CAPTURES_SANDBOX_URL: sandbox.url,
+        CAPTURES_SANDBOX_API_KEY: SANDBOX_KEY,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+      },
+    })
+    cleanups.push(() => server.stop())
+    server.exited.then(({ code, signal }) => {
+      if (!stopping) {
+        console.error(`Medusa stopped (${code ?? signal}):\n${server.output().slice(-3000)}`)
+        stop(1)
+      }
+    })
+
+    step("seeding a store (regions, shipping, product) and placing orders")
+    const ctx = { medusaUrl: server.url }
+    const store = await seedStore({ medusaUrl: server.url, admin: ADMIN })
+    const order = await placeOrder(store, ctx)
+    const yen = await placeOrder(store, ctx, { currency: "jpy" })
+    const declining = await placeOrder(store, ctx, { source: "tok_capture_decline_insufficient_funds" })
+
+    const u = server.url
+    console.log(`
+Medusa with medusa-plugin-captures is running.
+
+  Server        ${u}          (health: ${u}/health)
+  Admin login   ${ADMIN.email} / ${ADMIN.password}
+  Sandbox       ${sandbox.url}   (state: ${sandbox.url}/__control/state)
+
+  Orders authorized through the sandbox gateway:
+    #${order.displayId}  ${order.orderId}  payment ${order.paymentId}  ${order.total} (EUR cents)
+    #${yen.displayId}  ${yen.orderId}  payment ${yen.paymentId}  ${yen.total} (JPY)
+    #${declining.displayId}  ${declining.orderId}  payment ${declining.paymentId}  (the gateway declines its captures)
+
+Try it:
+  TOKEN=$(curl -s -X POST ${u}/admin/auth/token -H 'content-type: application/json' \\
+    -d '{"email":"${ADMIN.email}","password":"${ADMIN.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+
+  # capture 25.00 EUR of the order (repeat with the same Idempotency-Key: same capture)
+  curl -s -X POST ${u}/admin/payments/${order.paymentId}/captures -H "authorization: Bearer $TOKEN" \\
+    -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"amount":2500}'
+
+  curl -s ${u}/admin/orders/${order.orderId}/captures -H "authorization: Bearer $TOKEN"
+  curl -s "${u}/admin/captures?status=succeeded&limit=10" -H "authorization: Bearer $TOKEN"
+  # refund part of a capture:  POST ${u}/admin/captures/<cap_id>/refunds  {"amount":1000}
+  # a declined capture (422):  POST ${u}/admin/payments/${declining.paymentId}/captures  {"amount":500}
+
+Press Ctrl-C to stop.`)
+  } catch (err) {
+    console.error(err)
+    await stop(1)
+  }
+}
+
+main()
