@@ -1,0 +1,105 @@
+import { parsePluginOptions, PluginOptionsError } from "../options"
+
+function optionsError(raw: unknown): PluginOptionsError {
+  try {
+    parsePluginOptions(raw)
+  } catch (err) {
+    return err as PluginOptionsError
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`)
+}
+
+const sandbox = { baseUrl: "http://localhost:4010", apiKey: "sk_test_123" }
+
+describe("parsePluginOptions", () => {
+  it.each<[string, unknown, unknown]>([
+    ["{}", {}, {}],
+    ["undefined", undefined, {}],
+    ["null", null, {}],
+    ["enableUI true", { enableUI: true }, { enableUI: true }],
+    ["enableUI false", { enableUI: false }, { enableUI: false }],
+    [
+      "a sandbox block, with defaults for timeoutMs and maxRetries",
+      { sandbox },
+      { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 } },
+    ],
+    [
+      "a live key and explicit timeoutMs / maxRetries",
+      { sandbox: { baseUrl: "https://sandbox.example.com/v1", apiKey: "sk_live_abc", timeoutMs: 500, maxRetries: 0 } },
+      { sandbox: { baseUrl: "https://sandbox.example.com/v1", apiKey: "sk_live_abc", timeoutMs: 500, maxRetries: 0 } },
+    ],
+    ["maxRetries 10", { sandbox: { ...sandbox, maxRetries: 10 } }, { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 10 } }],
+    [
+      "sandbox and enableUI together",
+      { sandbox, enableUI: true },
+      { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 }, enableUI: true },
+    ],
+  ])("accepts %s", (_name, raw, expected) => {
+    expect(parsePluginOptions(raw)).toEqual(expected)
+  })
+
+  it("does not mutate the raw options when filling defaults", () => {
+    const raw = { sandbox: { ...sandbox } }
+    parsePluginOptions(raw)
+    expect(raw).toEqual({ sandbox })
+  })
+
+  it.each<[string, unknown, string[]]>([
+    ["a bad URL", { sandbox: { ...sandbox, baseUrl: "not a url" } }, ["sandbox.baseUrl: must be an http(s) URL"]],
+    [
+      "an apiKey without sk_test_/sk_live_",
+      { sandbox: { ...sandbox, apiKey: "pk_test_123" } },
+      ["sandbox.apiKey: must be sk_test_… or sk_live_… (no spaces)"],
+    ],
+    ["an apiKey with the prefix not at the start", { sandbox: { ...sandbox, apiKey: "xsk_test_1" } }, ["sandbox.apiKey: must be sk_test_… or sk_live_… (no spaces)"]],
+    ["a missing apiKey", { sandbox: { baseUrl: sandbox.baseUrl } }, ["sandbox.apiKey: Required"]],
+    ["a missing baseUrl", { sandbox: { apiKey: sandbox.apiKey } }, ["sandbox.baseUrl: Required"]],
+    ["timeoutMs 0", { sandbox: { ...sandbox, timeoutMs: 0 } }, ["sandbox.timeoutMs: Number must be greater than 0"]],
+    ["timeoutMs as a string", { sandbox: { ...sandbox, timeoutMs: "1000" } }, ["sandbox.timeoutMs: Expected number, received string"]],
+    ["maxRetries 11", { sandbox: { ...sandbox, maxRetries: 11 } }, ["sandbox.maxRetries: Number must be less than or equal to 10"]],
+    ["maxRetries -1", { sandbox: { ...sandbox, maxRetries: -1 } }, ["sandbox.maxRetries: Number must be greater than or equal to 0"]],
+    ["an unknown top-level key", { sanbox: sandbox }, ["(options): Unrecognized key(s) in object: 'sanbox'"]],
+    ["an unknown sandbox key", { sandbox: { ...sandbox, retries: 3 } }, ["sandbox: Unrecognized key(s) in object: 'retries'"]],
+    ["a non-boolean enableUI", { enableUI: "yes" }, ["enableUI: Expected boolean, received string"]],
+    ["a sandbox that is not an object", { sandbox: "http://localhost" }, ["sandbox: Expected object, received string"]],
+    ["options that are not an object", "sandbox", ["(options): Expected object, received string"]],
+  ])("rejects %s", (_name, raw, issues) => {
+    const err = optionsError(raw)
+    expect(err).toBeInstanceOf(PluginOptionsError)
+    expect(err).toBeInstanceOf(Error)
+    expect(err.name).toBe("PluginOptionsError")
+    expect(err.issues).toEqual(issues)
+  })
+
+  it("lists every problem with its path, one per line", () => {
+    const err = optionsError({
+      sandbox: { baseUrl: "nope", apiKey: "abc", timeoutMs: -5, extra: true },
+      enableUI: 1,
+      typo: true,
+    })
+    expect(err.issues).toEqual(
+      expect.arrayContaining([
+        "sandbox.baseUrl: must be an http(s) URL",
+        "sandbox.apiKey: must be sk_test_… or sk_live_… (no spaces)",
+        "sandbox.timeoutMs: Number must be greater than 0",
+        "sandbox: Unrecognized key(s) in object: 'extra'",
+        "enableUI: Expected boolean, received number",
+        "(options): Unrecognized key(s) in object: 'typo'",
+      ])
+    )
+    expect(err.issues).toHaveLength(6)
+    expect(err.message).toBe(`medusa-plugin-captures: invalid options:\n  - ${err.issues.join("\n  - ")}`)
+    for (const issue of err.issues) expect(err.message).toContain(`\n  - ${issue}`)
+  })
+})
+
+describe("parsePluginOptions refuses URLs and keys that only look right", () => {
+  it.each([
+    [{ baseUrl: "ftp://gateway.test", apiKey: "sk_test_1" }, "sandbox.baseUrl: must be an http(s) URL"],
+    [{ baseUrl: "localhost:4010", apiKey: "sk_test_1" }, "sandbox.baseUrl: must be an http(s) URL"],
+    [{ baseUrl: "javascript:alert(1)", apiKey: "sk_test_1" }, "sandbox.baseUrl: must be an http(s) URL"],
+    [{ baseUrl: "http://127.0.0.1:9911", apiKey: "sk_test_" }, "sandbox.apiKey: must be sk_test_… or sk_live_… (no spaces)"],
+  ])("%j", (sandbox, issue) => {
+    expect(() => parsePluginOptions({ sandbox })).toThrow(issue)
+  })
+})
