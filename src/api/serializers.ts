@@ -59,7 +59,12 @@ export function serializeEvent(event: CaptureEvent) {
 export function serializeCapture(capture: Capture, expand: ReadonlyArray<"refunds" | "events"> = []) {
   const currency = capture.currency_code
   const refunds = capture.refunds ?? []
-  const balance = captureRefundBalance({ status: capture.status, amount: capture.amount, refunds })
+  // Without its refund rows, the stored refunded_amount (succeeded refunds) is what is known.
+  const balance = capture.refunds
+    ? captureRefundBalance({ status: capture.status, amount: capture.amount, refunds })
+    : capture.status === "succeeded"
+      ? capture.amount - capture.refunded_amount
+      : 0
   return {
     id: capture.id,
     object: "capture",

@@ -62,15 +62,29 @@ const expand = z
     return parts as Array<(typeof EXPANDABLE)[number]>
   })
 
-const date = z.coerce.date({ errorMap: () => ({ message: "must be an ISO 8601 date" }) })
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+const date = z
+  .string({ invalid_type_error: "must be an ISO 8601 date" })
+  .regex(ISO_DATE, "must be an ISO 8601 date")
+  // pipe, not transform + refine: zod still runs a refine after a failed regex, with the raw value.
+  .pipe(z.coerce.date({ errorMap: () => ({ message: "must be an ISO 8601 date" }) }))
 const dateRange = z.object({ gt: date, gte: date, lt: date, lte: date }).partial().strict()
 
 const statusList = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.length > 0, "must name at least one status")
   .pipe(z.array(z.enum(["requested", "pending", "succeeded", "failed"], { errorMap: () => ({ message: `must be one of ${CAPTURE_STATUSES.join(", ")}` }) })))
 
 const id = z.string().min(1).max(100)
+
+/** A query-string integer written in plain digits ("1e1" and "10.0" are refused). */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string({ invalid_type_error: "must be a whole number" })
+    .regex(/^\d{1,10}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
 
 export const listCapturesQuery = z
   .object({
@@ -79,8 +93,8 @@ export const listCapturesQuery = z
     provider_id: id.optional(),
     status: statusList.optional(),
     created_at: dateRange.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    limit: wholeNumber(1, 100).default("20"),
+    offset: wholeNumber(0, 1_000_000_000).default("0"),
     expand,
   })
   .strict()

@@ -177,7 +177,8 @@ export default class CaptureService extends TransactionBaseService {
 
     if ("replay" in prepared && prepared.replay) {
       if (isInFlight(prepared.replay)) throw ledgerErrors.inFlight(prepared.replay.id)
-      return { capture: prepared.replay, replayed: true }
+      // Refunds may have been made since: answer with the capture as it is now.
+      return { capture: await this.retrieve(prepared.replay.id, ["refunds"]), replayed: true }
     }
     const { capture, payment, registered } = prepared as { capture: Capture; payment: LockedPayment; registered: RegisteredGateway }
 

@@ -5,10 +5,19 @@ import { z } from "zod"
  * message per wrong option, so a typo fails loudly at start instead of at the
  * first capture.
  */
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value)
+    return protocol === "http:" || protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
 const sandboxOptions = z
   .object({
-    baseUrl: z.string().url(),
-    apiKey: z.string().regex(/^sk_(test|live)_/, "must start with sk_test_ or sk_live_"),
+    baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL"),
+    apiKey: z.string().regex(/^sk_(test|live)_\S+$/, "must be sk_test_… or sk_live_… (no spaces)"),
     timeoutMs: z.number().int().positive().default(10_000),
     maxRetries: z.number().int().min(0).max(10).default(2),
   })

@@ -202,8 +202,10 @@ export class SandboxClient {
 
   /**
    * Sends the request with retries. Throws `GatewayError` for every non-2xx answer and every
-   * transport failure. If an earlier attempt may have acted (outcome unknown) and the last one
-   * failed transiently too, the thrown error keeps `outcomeUnknown`.
+   * transport failure. Once an attempt may have acted (outcome unknown), a later failure does not
+   * prove it did not: the thrown error keeps `outcomeUnknown` (a 409 "in progress" or a 4xx on
+   * the retry says nothing about the first attempt). Only a decline is final: the gateway replays
+   * a decline it made for the same idempotency key.
    */
   async request<T>(req: SandboxRequest, guard: Guard<T>): Promise<SandboxResponse<T>> {
     if (req.method === "POST" && !req.idempotencyKey) {
@@ -225,7 +227,7 @@ export class SandboxClient {
         }
       })
     } catch (err) {
-      if (uncertain && isGatewayError(err) && err.retryable && !err.outcomeUnknown) {
+      if (uncertain && isGatewayError(err) && !err.outcomeUnknown && err.type !== "card_error") {
         throw new GatewayError({
           type: err.type,
           message: err.message,
