@@ -10,6 +10,7 @@ import { randomUUID } from "crypto"
 import { SANDBOX_PROVIDER_ID, type RegisteredGateway } from "../gateways/registry"
 import type CaptureService from "./capture"
 import type { Actor } from "./capture"
+import { parsePluginOptions } from "../types/options"
 import { findPaymentIdByRef, processorError, sessionStatusOf } from "./ledger/processor-support"
 
 type SessionData = Record<string, unknown>
@@ -31,8 +32,11 @@ class CapturesSandboxPaymentProcessor extends AbstractPaymentProcessor {
   static LIFE_TIME = "SINGLETON"
 
   constructor(container: Cradle, options?: Record<string, unknown>) {
-    // eslint-disable-next-line prefer-rest-params
     super(container as unknown as Record<string, unknown>, options)
+    // Medusa builds payment processors while it boots (to register them), so a
+    // wrong option stops the server here with its message rather than at the
+    // first capture.
+    parsePluginOptions(options)
   }
 
   private get cradle(): Cradle {

@@ -278,25 +278,16 @@ export function malformedResponseError(status: number, ctx: RequestContext): Gat
 
 const isInt = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value)
 
-export function isCaptureWire(value: unknown): value is SandboxCaptureWire {
-  return (
-    isRecord(value) &&
-    value.object === "capture" &&
-    typeof value.id === "string" &&
-    isInt(value.amount) &&
-    typeof value.currency === "string"
-  )
-}
+/** Captures and refunds share their identifying shape; only `object` tells them apart. */
+const isOperationWire = (object: "capture" | "refund") => (value: unknown) =>
+  isRecord(value) &&
+  value.object === object &&
+  typeof value.id === "string" &&
+  isInt(value.amount) &&
+  typeof value.currency === "string"
 
-export function isRefundWire(value: unknown): value is SandboxRefundWire {
-  return (
-    isRecord(value) &&
-    value.object === "refund" &&
-    typeof value.id === "string" &&
-    isInt(value.amount) &&
-    typeof value.currency === "string"
-  )
-}
+export const isCaptureWire = isOperationWire("capture") as (value: unknown) => value is SandboxCaptureWire
+export const isRefundWire = isOperationWire("refund") as (value: unknown) => value is SandboxRefundWire
 
 export function isPaymentWire(value: unknown): value is SandboxPaymentWire {
   return (

@@ -22,8 +22,14 @@ export const ledgerErrors = {
   /** Answered 409 by Medusa with its "retry with the same Idempotency-Key" message. */
   inFlight: (id: string) =>
     new MedusaError(MedusaError.Types.CONFLICT, `${id} is still being processed by the gateway; retry with the same Idempotency-Key`),
-  declined: (message: string, code?: string) =>
-    new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, message, code),
+  /** A failed capture or refund row, answered 422 with the gateway's reason and decline code. */
+  declined: (row: { id: string; message: string | null; decline_code: string | null; error_code: string | null }) =>
+    new MedusaError(
+      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
+      `${row.id.startsWith("capref_") ? "Refund" : "Capture"} ${row.id} was declined by the gateway: ${row.message ?? "no reason given"}` +
+        (row.decline_code ? ` (decline_code: ${row.decline_code})` : ""),
+      row.decline_code ?? row.error_code ?? undefined
+    ),
 }
 
 /** A domain validation error becomes a 400 naming its field. */

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { MedusaError } from "@medusajs/utils"
+import { ledgerErrors } from "../../../../../services/ledger/errors"
 import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
 import { serializeCapture, serializeRefund } from "../../../../serializers"
 import { parse, refundCaptureBody } from "../../../../validators"
@@ -26,13 +26,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     syncCore: true,
   })
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
-  if (refund.status === "failed") {
-    throw new MedusaError(
-      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
-      `Refund ${refund.id} was declined by the gateway: ${refund.message ?? "no reason given"}`,
-      refund.decline_code ?? refund.error_code ?? undefined
-    )
-  }
+  if (refund.status === "failed") throw ledgerErrors.declined(refund)
   const capture = await service.retrieve(req.params.id, ["refunds"])
   res
     .status(refund.status === "requested" ? 202 : 201)

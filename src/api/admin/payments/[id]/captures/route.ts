@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { MedusaError } from "@medusajs/utils"
+import { ledgerErrors } from "../../../../../services/ledger/errors"
 import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
 import { serializeCapture, serializeTotals } from "../../../../serializers"
 import { createCaptureBody, parse } from "../../../../validators"
@@ -33,13 +33,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     syncCore: true,
   })
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
-  if (capture.status === "failed") {
-    throw new MedusaError(
-      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
-      `Capture ${capture.id} was declined by the gateway: ${capture.message ?? "no reason given"}` +
-        (capture.decline_code ? ` (decline_code: ${capture.decline_code})` : ""),
-      capture.decline_code ?? capture.error_code ?? undefined
-    )
-  }
+  if (capture.status === "failed") throw ledgerErrors.declined(capture)
   res.status(capture.status === "requested" ? 202 : 201).json({ capture: serializeCapture(capture) })
 }
