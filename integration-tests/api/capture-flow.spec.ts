@@ -53,6 +53,7 @@ describe("capture and refund an order's payment", () => {
       reference: "ERP-1001",
       reference_origin: "erp",
       metadata: { parcel: 1 },
+      initiated_by: "admin",
     })
     expect(first.id).toMatch(/^cap_/)
     expect(first.gateway_capture_id).toMatch(/^sbx_cap_/)

@@ -25,6 +25,7 @@ describe("core capture and refund routes go through the ledger", () => {
       [3000, "succeeded"],
     ])
     const rest = ledger.body.captures[0]
+    expect(rest.initiated_by).toBe("processor")
     const trail = await api.get(`/admin/captures/${rest.id}?expand=events`)
     expect(trail.body.capture.events[0]).toMatchObject({ type: "capture.requested", actor_type: "processor" })
     expect(ledger.body.totals).toMatchObject({ captured: 11000, capturable: 0 })

@@ -10,8 +10,8 @@ describe("ledger invariants enforced by PostgreSQL", () => {
   const ctx = testContext()
 
   const insertCapture = (paymentId: string, id: string, amount: number, extra = "") =>
-    `INSERT INTO capture (id, payment_id, provider_id, mode, status, amount, currency_code, idempotency_key, request_hash${extra ? ", fulfillment_id" : ""})
-     VALUES ('${id}', '${paymentId}', 'captures-sandbox', 'test', 'requested', ${amount}, 'eur', '${id}', 'h'${extra ? `, '${extra}'` : ""})`
+    `INSERT INTO capture (id, payment_id, provider_id, mode, status, amount, currency_code, idempotency_key, request_hash, initiated_by${extra ? ", fulfillment_id" : ""})
+     VALUES ('${id}', '${paymentId}', 'captures-sandbox', 'test', 'requested', ${amount}, 'eur', '${id}', 'h', 'system'${extra ? `, '${extra}'` : ""})`
 
   it("refuses captures beyond the authorization, non-positive amounts and duplicate keys", async () => {
     const order = await placeOrder(ctx) // 11000
@@ -46,8 +46,8 @@ describe("ledger invariants enforced by PostgreSQL", () => {
     const { body } = await adminApi(ctx).post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
     const captureId = body.capture.id
     const insertRefund = (id: string, amount: number, capture = captureId) =>
-      `INSERT INTO capture_refund (id, capture_id, payment_id, status, amount, currency_code, idempotency_key, request_hash)
-       VALUES ('${id}', '${capture}', '${order.paymentId}', 'requested', ${amount}, 'eur', '${id}', 'h')`
+      `INSERT INTO capture_refund (id, capture_id, payment_id, status, amount, currency_code, idempotency_key, request_hash, initiated_by)
+       VALUES ('${id}', '${capture}', '${order.paymentId}', 'requested', ${amount}, 'eur', '${id}', 'h', 'system')`
     await withDb(ctx, async (db) => {
       await db.query(insertRefund("capref_t1", 2000))
       await expect(db.query(insertRefund("capref_t2", 1001))).rejects.toMatchObject({

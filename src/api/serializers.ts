@@ -36,6 +36,7 @@ export function serializeRefund(refund: CaptureRefund) {
     decline_code: refund.decline_code,
     medusa_refund_id: refund.medusa_refund_id,
     idempotency_key: refund.idempotency_key,
+    initiated_by: refund.initiated_by,
     refunded_at: refund.refunded_at,
     created_at: refund.created_at,
     updated_at: refund.updated_at,
@@ -46,6 +47,7 @@ export function serializeEvent(event: CaptureEvent) {
   return {
     id: event.id,
     object: "capture_event",
+    payment_id: event.payment_id,
     capture_id: event.capture_id,
     refund_id: event.refund_id,
     type: event.type,
@@ -92,6 +94,7 @@ export function serializeCapture(capture: Capture, expand: ReadonlyArray<"refund
     decline_code: capture.decline_code,
     fulfillment_id: capture.fulfillment_id,
     idempotency_key: capture.idempotency_key,
+    initiated_by: capture.initiated_by,
     captured_at: capture.captured_at,
     created_at: capture.created_at,
     updated_at: capture.updated_at,

@@ -41,6 +41,7 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "fulfillment_id" character varying,
         "idempotency_key" character varying NOT NULL,
         "request_hash" character varying(64) NOT NULL,
+        "initiated_by" character varying NOT NULL,
         "captured_at" TIMESTAMP(3) WITH TIME ZONE,
         "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -79,6 +80,7 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "medusa_refund_id" character varying,
         "idempotency_key" character varying NOT NULL,
         "request_hash" character varying(64) NOT NULL,
+        "initiated_by" character varying NOT NULL,
         "refunded_at" TIMESTAMP(3) WITH TIME ZONE,
         "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -95,7 +97,8 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE "capture_event" (
         "id" character varying NOT NULL,
-        "capture_id" character varying NOT NULL,
+        "payment_id" character varying NOT NULL,
+        "capture_id" character varying,
         "refund_id" character varying,
         "type" character varying NOT NULL,
         "actor_type" character varying NOT NULL,
@@ -103,10 +106,12 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         "data" jsonb,
         "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_capture_event" PRIMARY KEY ("id"),
+        CONSTRAINT "FK_capture_event_payment" FOREIGN KEY ("payment_id") REFERENCES "payment"("id") ON DELETE RESTRICT,
         CONSTRAINT "FK_capture_event_capture" FOREIGN KEY ("capture_id") REFERENCES "capture"("id") ON DELETE RESTRICT,
         CONSTRAINT "FK_capture_event_refund" FOREIGN KEY ("refund_id") REFERENCES "capture_refund"("id") ON DELETE RESTRICT
       )`)
     await q.query(`CREATE INDEX "IDX_capture_event_capture_id" ON "capture_event" ("capture_id", "created_at")`)
+    await q.query(`CREATE INDEX "IDX_capture_event_payment_id" ON "capture_event" ("payment_id", "created_at")`)
 
     // Cross-row invariants. The payment/capture row is locked first, so two
     // transactions inserting at once are serialised here even if the service's

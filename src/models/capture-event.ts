@@ -25,9 +25,14 @@ export class CaptureEvent {
   @PrimaryColumn({ type: "varchar" })
   id: string
 
-  @Index("IDX_capture_event_capture_id")
+  @Index("IDX_capture_event_payment_id")
   @Column({ type: "varchar" })
-  capture_id: string
+  payment_id: string
+
+  /** Null for events about the payment as a whole (a webhook before any capture). */
+  @Index("IDX_capture_event_capture_id")
+  @Column({ type: "varchar", nullable: true })
+  capture_id: string | null
 
   @ManyToOne("Capture", "events")
   @JoinColumn({ name: "capture_id" })

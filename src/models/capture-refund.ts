@@ -2,6 +2,7 @@ import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm"
 import type { RefundStatus } from "../domain/status"
 import type { Capture } from "./capture"
+import type { ActorType } from "./capture-event"
 
 /**
  * One refund of one capture, written before the gateway is called like a capture.
@@ -64,6 +65,9 @@ export class CaptureRefund extends BaseEntity {
 
   @Column({ type: "varchar", length: 64 })
   request_hash: string
+
+  @Column({ type: "varchar" })
+  initiated_by: ActorType
 
   @Column({ type: "timestamptz", nullable: true })
   refunded_at: Date | null

@@ -1,7 +1,7 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Generated, Index, OneToMany } from "typeorm"
 import type { CaptureStatus } from "../domain/status"
-import type { CaptureEvent } from "./capture-event"
+import type { ActorType, CaptureEvent } from "./capture-event"
 import type { CaptureRefund } from "./capture-refund"
 
 export type LedgerMode = "test" | "live"
@@ -90,6 +90,10 @@ export class Capture extends BaseEntity {
   /** Hash of the request that created the row: the same key with another body is refused. */
   @Column({ type: "varchar", length: 64 })
   request_hash: string
+
+  /** Who asked for it. Captures that core's hooks asked for leave Medusa's rows to core. */
+  @Column({ type: "varchar" })
+  initiated_by: ActorType
 
   @Column({ type: "timestamptz", nullable: true })
   captured_at: Date | null

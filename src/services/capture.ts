@@ -3,10 +3,9 @@ import type { EntityManager } from "typeorm"
 import {
   MAX_AMOUNT,
   assertPositiveAmount,
-  assertTransition,
+  canTransition,
   captureRefundBalance,
   derivePaymentTotals,
-  isNoopTransition,
   type PaymentTotals,
 } from "../domain"
 import { GatewayRegistry, type RegisteredGateway } from "../gateways/registry"
@@ -40,8 +39,6 @@ export type CreateCaptureInput = {
   /** The client's Idempotency-Key. */
   idempotency_key?: string
   actor: Actor
-  /** Update Medusa's payment/order/refund rows (our routes); core hooks do it themselves. */
-  syncCore?: boolean
 }
 
 export type RefundCaptureInput = {
@@ -52,7 +49,6 @@ export type RefundCaptureInput = {
   metadata?: Record<string, unknown> | null
   idempotency_key?: string
   actor: Actor
-  syncCore?: boolean
 }
 
 export type UpdateCaptureInput = {
@@ -164,9 +160,11 @@ export default class CaptureService extends TransactionBaseService {
           fulfillment_id: input.fulfillment_id ?? null,
           idempotency_key: input.idempotency_key ?? id,
           request_hash: hash,
+          initiated_by: input.actor.type,
         })
       )
       await recordEvent(m, {
+        payment_id: payment.id,
         capture_id: capture.id,
         type: "capture.requested",
         actor: input.actor,
@@ -198,12 +196,17 @@ export default class CaptureService extends TransactionBaseService {
       this.logger?.warn(`captures: capture ${capture.id} at ${registered.providerId}: ${patch.message}`)
     }
 
-    const settled = await this.applyCaptureOutcome(capture.id, patch, input.actor, input.syncCore ?? false)
+    const settled = await this.applyCaptureOutcome(capture.id, patch, input.actor)
     return { capture: settled, replayed: false }
   }
 
-  /** Writes a gateway outcome onto a capture row; a row already settled by someone else is left as it is. */
-  async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor, syncCore: boolean): Promise<Capture> {
+  /**
+   * Writes a gateway outcome onto a capture row. A row already settled (by a
+   * webhook, the reconciler, another server) is left as it is: outcomes only
+   * move a row forward. Medusa's own rows are updated unless core's hooks
+   * asked for the capture (they update them themselves).
+   */
+  async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor): Promise<Capture> {
     return this.write(async (m) => {
       const repo = m.getRepository(Capture)
       const current = await repo.findOneOrFail({ where: { id: captureId } })
@@ -211,13 +214,19 @@ export default class CaptureService extends TransactionBaseService {
       const capture = await repo.findOneOrFail({ where: { id: captureId } })
 
       if (patch.status === "requested") {
+        if (capture.status !== "requested") return capture
         capture.message = patch.message ?? null
         await repo.save(capture)
-        await recordEvent(m, { capture_id: capture.id, type: "capture.unresolved", actor, data: { message: patch.message } })
+        await recordEvent(m, {
+          payment_id: payment.id,
+          capture_id: capture.id,
+          type: "capture.unresolved",
+          actor,
+          data: { message: patch.message },
+        })
         return capture
       }
-      if (isNoopTransition(capture.status, patch.status)) return capture
-      assertTransition("capture", capture.status, patch.status)
+      if (!canTransition(capture.status, patch.status)) return capture
 
       capture.status = patch.status
       capture.gateway_capture_id = patch.gatewayId ?? capture.gateway_capture_id
@@ -230,6 +239,7 @@ export default class CaptureService extends TransactionBaseService {
       if (patch.status === "succeeded") capture.captured_at = new Date()
       await repo.save(capture)
       await recordEvent(m, {
+        payment_id: payment.id,
         capture_id: capture.id,
         type: `capture.${patch.status}`,
         actor,
@@ -241,7 +251,7 @@ export default class CaptureService extends TransactionBaseService {
         },
       })
 
-      if (syncCore && patch.status === "succeeded") {
+      if (patch.status === "succeeded" && capture.initiated_by !== "processor") {
         const totals = await this.totalsOf(m, payment)
         await syncCoreAfterCapture(m, payment, totals.captured)
       }
@@ -314,9 +324,11 @@ export default class CaptureService extends TransactionBaseService {
           metadata: input.metadata ?? null,
           idempotency_key: input.idempotency_key ?? id,
           request_hash: hash,
+          initiated_by: input.actor.type,
         })
       )
       await recordEvent(m, {
+        payment_id: payment.id,
         capture_id: capture.id,
         refund_id: refund.id,
         type: "refund.requested",
@@ -353,16 +365,11 @@ export default class CaptureService extends TransactionBaseService {
       this.logger?.warn(`captures: refund ${refund.id} at ${registered.providerId}: ${patch.message}`)
     }
 
-    const settled = await this.applyRefundOutcome(refund.id, patch, input.actor, input.syncCore ?? false)
+    const settled = await this.applyRefundOutcome(refund.id, patch, input.actor)
     return { ...settled, replayed: false }
   }
 
-  async applyRefundOutcome(
-    refundId: string,
-    patch: OutcomePatch,
-    actor: Actor,
-    syncCore: boolean
-  ): Promise<{ refund: CaptureRefund; capture: Capture }> {
+  async applyRefundOutcome(refundId: string, patch: OutcomePatch, actor: Actor): Promise<{ refund: CaptureRefund; capture: Capture }> {
     return this.write(async (m) => {
       const refunds = m.getRepository(CaptureRefund)
       const captures = m.getRepository(Capture)
@@ -372,9 +379,11 @@ export default class CaptureService extends TransactionBaseService {
       const capture = await captures.findOneOrFail({ where: { id: refund.capture_id } })
 
       if (patch.status === "requested") {
+        if (refund.status !== "requested") return { refund, capture }
         refund.message = patch.message ?? null
         await refunds.save(refund)
         await recordEvent(m, {
+          payment_id: payment.id,
           capture_id: capture.id,
           refund_id: refund.id,
           type: "refund.unresolved",
@@ -383,8 +392,7 @@ export default class CaptureService extends TransactionBaseService {
         })
         return { refund, capture }
       }
-      if (isNoopTransition(refund.status, patch.status)) return { refund, capture }
-      assertTransition("refund", refund.status, patch.status)
+      if (!canTransition(refund.status, patch.status)) return { refund, capture }
 
       refund.status = patch.status
       refund.gateway_refund_id = patch.gatewayId ?? refund.gateway_refund_id
@@ -396,10 +404,11 @@ export default class CaptureService extends TransactionBaseService {
         refund.refunded_at = new Date()
         capture.refunded_amount += refund.amount
         await captures.save(capture)
-        if (syncCore) refund.medusa_refund_id = await syncCoreAfterRefund(m, payment, refund)
+        if (refund.initiated_by !== "processor") refund.medusa_refund_id = await syncCoreAfterRefund(m, payment, refund)
       }
       await refunds.save(refund)
       await recordEvent(m, {
+        payment_id: payment.id,
         capture_id: capture.id,
         refund_id: refund.id,
         type: `refund.${patch.status}`,
@@ -540,7 +549,7 @@ export default class CaptureService extends TransactionBaseService {
       if (input.reference !== undefined) capture.reference = changes.reference = input.reference
       if (input.reference_origin !== undefined) capture.reference_origin = changes.reference_origin = input.reference_origin
       await repo.save(capture)
-      await recordEvent(m, { capture_id: capture.id, type: "capture.updated", actor, data: changes })
+      await recordEvent(m, { payment_id: capture.payment_id, capture_id: capture.id, type: "capture.updated", actor, data: changes })
       return capture
     })
   }

@@ -7,12 +7,20 @@ export const systemActor: Actor = { type: "system" }
 
 export async function recordEvent(
   manager: EntityManager,
-  event: { capture_id: string; refund_id?: string | null; type: CaptureEventType; actor: Actor; data?: Record<string, unknown> }
+  event: {
+    payment_id: string
+    capture_id?: string | null
+    refund_id?: string | null
+    type: CaptureEventType
+    actor: Actor
+    data?: Record<string, unknown>
+  }
 ): Promise<CaptureEvent> {
   const repo = manager.getRepository(CaptureEvent)
   return repo.save(
     repo.create({
-      capture_id: event.capture_id,
+      payment_id: event.payment_id,
+      capture_id: event.capture_id ?? null,
       refund_id: event.refund_id ?? null,
       type: event.type,
       actor_type: event.actor.type,

@@ -30,7 +30,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     ...body,
     idempotency_key: key,
     actor: adminActor(req),
-    syncCore: true,
   })
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
   if (capture.status === "failed") throw ledgerErrors.declined(capture)
