@@ -1,5 +1,11 @@
-/** Small HTTP helpers for the sandbox gateway: typed API errors, JSON responses, body reading. */
-import type { IncomingMessage, ServerResponse } from "node:http"
+/**
+ * Typed API errors of the sandbox gateway. The generic pieces (responses, body reading,
+ * fingerprints) live in `../shared/http` and are re-exported here for the existing imports.
+ */
+import type { ApiResponse } from "../shared/http"
+
+export { BodyTooLargeError, canonicalJson, json, readBody, send } from "../shared/http"
+export type { ApiResponse } from "../shared/http"
 
 /** Clover's error taxonomy (the same list as `GatewayErrorType` in `gateways/gateway.ts`). */
 export type ApiErrorType =
@@ -14,9 +20,6 @@ export type ApiErrorType =
 export type ApiErrorBody = {
   error: { type: ApiErrorType; code: string; message: string; param?: string; decline_code?: string }
 }
-
-/** A response produced by the API, body already serialized (so later mutations cannot leak in). */
-export type ApiResponse = { status: number; body: string; headers?: Record<string, string> }
 
 export class ApiError extends Error {
   constructor(
@@ -48,50 +51,3 @@ export const invalidRequest = (code: string, message: string, param?: string, st
 export const resourceMissing = (what: string, id: string, param: string): ApiError =>
   invalidRequest("resource_missing", `No such ${what}: '${id}'`, param, 404)
 
-export function json(status: number, body: unknown, headers?: Record<string, string>): ApiResponse {
-  return { status, body: JSON.stringify(body), headers }
-}
-
-export function send(res: ServerResponse, response: ApiResponse, contentType = "application/json"): void {
-  if (res.destroyed || res.writableEnded) return
-  res.writeHead(response.status, {
-    "Content-Type": `${contentType}; charset=utf-8`,
-    "Content-Length": Buffer.byteLength(response.body),
-    ...response.headers,
-  })
-  res.end(response.body)
-}
-
-export class BodyTooLargeError extends Error {}
-
-export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limitBytes) {
-        reject(new BodyTooLargeError())
-        req.removeAllListeners("data")
-        req.resume()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
-    req.on("error", reject)
-  })
-}
-
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` fingerprint the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value as object)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-    return `{${entries.join(",")}}`
-  }
-  return JSON.stringify(value) ?? "null"
-}

@@ -75,11 +75,12 @@
  * - `GET /__control/state` → `{ counts: { payments, captures, refunds, requests }, payments,
  *   captures, refunds, faults }`; `POST /__control/reset` clears everything.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { header } from "../shared/http"
+import { startServer } from "../shared/lifecycle"
+import { respondWithFault, type ErrorFaultKind } from "../shared/respond"
 import { handleApiRequest } from "./api"
 import { handleControlRequest } from "./control"
-import type { Fault } from "./faults"
 import { ApiError, BodyTooLargeError, invalidRequest, readBody, send } from "./http"
 import { SandboxState } from "./state"
 
@@ -101,59 +102,21 @@ export type SandboxGatewayHandle = {
 }
 
 export async function startSandboxGateway(opts: SandboxGatewayOptions = {}): Promise<SandboxGatewayHandle> {
-  const host = opts.host ?? "127.0.0.1"
   const state = new SandboxState({ captureMode: opts.captureMode ?? "sync" })
-  const timers = new Set<NodeJS.Timeout>()
+  let sleep: (ms: number) => Promise<void> = () => Promise.resolve()
 
-  const sleep = (ms: number): Promise<void> =>
-    ms <= 0
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            timers.delete(timer)
-            resolve()
-          }, ms)
-          timers.add(timer)
-        })
-
-  const server = createServer((req, res) => {
-    handle(state, req, res, sleep).catch(() => {
+  const server = await startServer({
+    port: opts.port,
+    host: opts.host,
+    handler: (req, res) => handle(state, req, res, sleep),
+    onUnexpectedError: (res) => {
       // A bug in the simulator: answer 500 if still possible, never log request data.
       send(res, new ApiError(500, "api_error", "internal_error", "The sandbox failed unexpectedly.").toResponse())
-    })
-  })
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(opts.port ?? 0, host, () => {
-      server.off("error", reject)
-      resolve()
-    })
-  })
-
-  const port = (server.address() as AddressInfo).port
-  const urlHost = host.includes(":") ? `[${host}]` : host
-  let closing: Promise<void> | undefined
-
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
-    state,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer)
-        timers.clear()
-        server.close((err) => (err ? reject(err) : resolve()))
-        server.closeAllConnections()
-      })
-      return closing
     },
-  }
-}
+  })
+  sleep = server.sleep
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name]
-  return Array.isArray(value) ? value[0] : value
+  return { url: server.url, port: server.port, state, close: () => server.close() }
 }
 
 async function handle(
@@ -188,55 +151,32 @@ async function handle(
   }
 
   state.requests += 1
-  const fault = state.faults.take(method, url.pathname + url.search)
-  const wait = fault?.delayMs ?? 0
-
-  if (fault && fault.kind !== "reset_after" && fault.kind !== "lost_response") {
-    await sleep(wait)
-    const early = faultBeforeActing(fault)
-    if (early === "destroy") {
-      req.socket.destroy()
-      return
-    }
-    if (early) {
-      send(res, early.toResponse(early.status === 429 ? { "Retry-After": String(fault.retryAfterSeconds ?? 1) } : undefined))
-      return
-    }
-  }
-
-  // From here to the end of handleApiRequest nothing awaits: check and mutation are atomic.
-  const response = handleApiRequest(state, {
-    method,
-    url,
-    authorization: header(req, "authorization"),
-    idempotencyKey: header(req, "idempotency-key"),
-    rawBody,
+  await respondWithFault({
+    req,
+    res,
+    fault: state.faults.take(method, url.pathname + url.search),
+    sleep,
+    renderError: faultError,
+    // Nothing awaits inside handleApiRequest: check and mutation are atomic.
+    act: () =>
+      handleApiRequest(state, {
+        method,
+        url,
+        authorization: header(req, "authorization"),
+        idempotencyKey: header(req, "idempotency-key"),
+        rawBody,
+      }),
   })
-
-  if (fault?.kind === "reset_after" || fault?.kind === "lost_response") {
-    await sleep(wait)
-    req.socket.destroy()
-    return
-  }
-  if (fault?.kind === "malformed") {
-    send(res, { status: 200, body: response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2))) + "<!-- truncated" })
-    return
-  }
-  send(res, response)
 }
 
-/** The response a fault answers with instead of acting, "destroy", or undefined to go on. */
-function faultBeforeActing(fault: Fault): ApiError | "destroy" | undefined {
-  switch (fault.kind) {
-    case "reset_before":
-      return "destroy"
+/** The error a fault answers with instead of acting. */
+function faultError(kind: ErrorFaultKind) {
+  switch (kind) {
     case "status_500":
-      return new ApiError(500, "api_error", "internal_error", "Simulated internal server error.")
+      return new ApiError(500, "api_error", "internal_error", "Simulated internal server error.").toResponse()
     case "status_503":
-      return new ApiError(503, "api_error", "service_unavailable", "Simulated service unavailable.")
+      return new ApiError(503, "api_error", "service_unavailable", "Simulated service unavailable.").toResponse()
     case "status_429":
-      return new ApiError(429, "rate_limit_error", "rate_limited", "Too many requests. Retry later.")
-    default:
-      return undefined
+      return new ApiError(429, "rate_limit_error", "rate_limited", "Too many requests. Retry later.").toResponse()
   }
 }
