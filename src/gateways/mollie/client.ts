@@ -1,0 +1,367 @@
+/**
+ * A small typed fetch client for Mollie's Payments API v2. Written by hand because the official
+ * SDK cannot reach an http:// simulator (or a self-signed one) without disabling TLS checks
+ * (gateways.md A.8), has no request timeout and does not retry network errors.
+ *
+ * - `Authorization: Bearer test_…|live_…`; the key lives in a private field, is only ever written
+ *   into that header and is scrubbed from every error message.
+ * - Every POST and DELETE carries the caller's `Idempotency-Key` (never a random one: a key
+ *   invented here would be new on the caller's next try, which is how double captures happen,
+ *   gateways.md G.1).
+ * - Each attempt has its own timeout; retryable failures (connection errors, timeouts, 429,
+ *   5xx, 409 "still processing") are retried by cockatiel with exponential backoff and jitter,
+ *   honouring `Retry-After`, with the same key.
+ */
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from "cockatiel"
+import { GatewayError, isGatewayError } from "../gateway"
+import {
+  errorFromResponse,
+  isCaptureWire,
+  isListOf,
+  isPaymentWire,
+  isRefundWire,
+  malformedResponseError,
+  transportError,
+} from "./mapper"
+import type {
+  CreateCaptureBody,
+  CreatePaymentBody,
+  CreateRefundBody,
+  MollieCapture,
+  MollieList,
+  MollieMode,
+  MolliePayment,
+  MollieRefund,
+} from "./types"
+
+export const MOLLIE_DEFAULT_BASE_URL = "https://api.mollie.com"
+
+export type MollieClientOptions = {
+  /** `test_…` or `live_…` (A.0: each key targets one mode). */
+  apiKey: string
+  /** Default `https://api.mollie.com`; a simulator's URL in tests. Paths `/v2/…` are appended. */
+  baseUrl?: string
+  /** Per attempt. Default 10 000 ms. */
+  timeoutMs?: number
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number
+  /** First backoff delay. Default 200 ms. */
+  initialBackoffMs?: number
+  /** Backoff ceiling. Default 5 000 ms. */
+  maxBackoffMs?: number
+  /** A longer `Retry-After` is not waited for: the error is thrown instead. Default 30 000 ms. */
+  maxRetryAfterMs?: number
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch
+}
+
+export type MollieRequest = {
+  method: "GET" | "POST" | "DELETE"
+  /** Path below the base URL (`/v2/payments`), or an absolute `_links` href on the same origin. */
+  path: string
+  query?: Record<string, string | undefined>
+  body?: unknown
+  /** Required for POST and DELETE. */
+  idempotencyKey?: string
+}
+
+export type MollieResponse<T> = {
+  status: number
+  data: T
+  /** Mollie replayed the stored response of this idempotency key (`Idempotent-Replayed: true`). */
+  replayed: boolean
+}
+
+type Guard<T> = (value: unknown) => value is T
+
+/** For 202/204 answers without a body (release-authorization, cancel refund). */
+const noContent = (value: unknown): value is undefined => value === undefined
+
+const API_KEY = /^(test|live)_\S+$/
+const MAX_PAGES = 1000
+
+const seg = (value: string): string => encodeURIComponent(value)
+
+/**
+ * Exponential backoff with jitter, except that a `Retry-After` the gateway sent wins (it is what
+ * the gateway asked for; our jitter never shortens it).
+ */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly inner: IBackoffFactory<unknown>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return preferRetryAfter(this.inner.next(context), context)
+  }
+}
+
+function preferRetryAfter(
+  backoff: IBackoff<unknown>,
+  context: IRetryBackoffContext<unknown>
+): IBackoff<IRetryBackoffContext<unknown>> {
+  const error = "error" in context.result ? context.result.error : undefined
+  const retryAfterMs = isGatewayError(error) ? error.retryAfterMs : undefined
+  return {
+    duration: retryAfterMs ?? backoff.duration,
+    next: (nextContext) => preferRetryAfter(backoff.next(nextContext), nextContext),
+  }
+}
+
+/** The same error, now marked as possibly acted on. */
+function withUnknownOutcome(err: GatewayError): GatewayError {
+  return new GatewayError({
+    type: err.type,
+    message: err.message,
+    code: err.code,
+    declineCode: err.declineCode,
+    param: err.param,
+    httpStatus: err.httpStatus,
+    retryable: err.retryable,
+    outcomeUnknown: true,
+    retryAfterMs: err.retryAfterMs,
+  })
+}
+
+export class MollieClient {
+  readonly baseUrl: string
+  readonly mode: MollieMode
+  readonly timeoutMs: number
+  readonly maxRetries: number
+  readonly #apiKey: string
+  readonly #origin: string
+  readonly #fetch: typeof fetch
+  readonly #policy: RetryPolicy
+
+  constructor(options: MollieClientOptions) {
+    const match = typeof options.apiKey === "string" ? API_KEY.exec(options.apiKey) : null
+    if (!match) {
+      // Never echo the value: a mistyped key is still a secret.
+      throw new GatewayError({
+        type: "authentication_error",
+        code: "invalid_api_key",
+        message: "The Mollie API key must start with test_ or live_ and contain no whitespace.",
+      })
+    }
+    let base: URL
+    try {
+      base = new URL(options.baseUrl ?? MOLLIE_DEFAULT_BASE_URL)
+      if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("protocol")
+    } catch {
+      throw new GatewayError({ type: "invalid_request_error", code: "invalid_base_url", message: "The Mollie baseUrl is not a valid http(s) URL." })
+    }
+    this.baseUrl = base.toString().replace(/\/+$/, "")
+    this.#origin = base.origin
+    this.mode = match[1] as MollieMode
+    this.timeoutMs = options.timeoutMs ?? 10_000
+    this.maxRetries = options.maxRetries ?? 2
+    this.#apiKey = options.apiKey
+    this.#fetch = options.fetch ?? fetch
+    const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000
+    this.#policy = retry(
+      handleWhen(
+        (err) =>
+          err instanceof GatewayError &&
+          err.retryable &&
+          !(err.retryAfterMs !== undefined && err.retryAfterMs > maxRetryAfterMs)
+      ),
+      {
+        maxAttempts: this.maxRetries,
+        backoff: new RetryAfterBackoff(
+          new ExponentialBackoff({ initialDelay: options.initialBackoffMs ?? 200, maxDelay: options.maxBackoffMs ?? 5_000 })
+        ),
+      }
+    )
+  }
+
+  // --- payments -------------------------------------------------------------------------------
+
+  createPayment(body: CreatePaymentBody, idempotencyKey: string): Promise<MollieResponse<MolliePayment>> {
+    return this.request({ method: "POST", path: "/v2/payments", body, idempotencyKey }, isPaymentWire)
+  }
+
+  /** `embed` e.g. ["captures"], so pending captures can be counted (A.1 get-payment). */
+  getPayment(paymentId: string, opts: { embed?: Array<"captures" | "refunds"> } = {}): Promise<MollieResponse<MolliePayment>> {
+    const embed = opts.embed?.length ? opts.embed.join(",") : undefined
+    return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}`, query: { embed } }, isPaymentWire)
+  }
+
+  /** `DELETE /v2/payments/{id}`: only while Mollie says `isCancelable` (A.1, A.5). */
+  cancelPayment(paymentId: string, idempotencyKey: string): Promise<MollieResponse<MolliePayment>> {
+    return this.request({ method: "DELETE", path: `/v2/payments/${seg(paymentId)}`, idempotencyKey }, isPaymentWire)
+  }
+
+  /** `POST …/release-authorization`: 202 without a body, processed asynchronously (A.1, A.5). */
+  releaseAuthorization(paymentId: string, idempotencyKey: string): Promise<MollieResponse<undefined>> {
+    return this.request(
+      { method: "POST", path: `/v2/payments/${seg(paymentId)}/release-authorization`, idempotencyKey },
+      noContent
+    )
+  }
+
+  // --- captures -------------------------------------------------------------------------------
+
+  createCapture(paymentId: string, body: CreateCaptureBody, idempotencyKey: string): Promise<MollieResponse<MollieCapture>> {
+    return this.request({ method: "POST", path: `/v2/payments/${seg(paymentId)}/captures`, body, idempotencyKey }, isCaptureWire)
+  }
+
+  getCapture(paymentId: string, captureId: string): Promise<MollieResponse<MollieCapture>> {
+    return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}/captures/${seg(captureId)}` }, isCaptureWire)
+  }
+
+  /** Every capture of the payment, following `_links.next` page by page. */
+  listAllCaptures(paymentId: string): Promise<MollieCapture[]> {
+    return this.listAll(`/v2/payments/${seg(paymentId)}/captures`, "captures", isCaptureWire)
+  }
+
+  // --- refunds --------------------------------------------------------------------------------
+
+  createRefund(paymentId: string, body: CreateRefundBody, idempotencyKey: string): Promise<MollieResponse<MollieRefund>> {
+    return this.request({ method: "POST", path: `/v2/payments/${seg(paymentId)}/refunds`, body, idempotencyKey }, isRefundWire)
+  }
+
+  getRefund(paymentId: string, refundId: string): Promise<MollieResponse<MollieRefund>> {
+    return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}/refunds/${seg(refundId)}` }, isRefundWire)
+  }
+
+  listAllRefunds(paymentId: string): Promise<MollieRefund[]> {
+    return this.listAll(`/v2/payments/${seg(paymentId)}/refunds`, "refunds", isRefundWire)
+  }
+
+  /** `DELETE …/refunds/{id}`: 204; only while the refund is queued or pending (A.1). */
+  cancelRefund(paymentId: string, refundId: string, idempotencyKey: string): Promise<MollieResponse<undefined>> {
+    return this.request(
+      { method: "DELETE", path: `/v2/payments/${seg(paymentId)}/refunds/${seg(refundId)}`, idempotencyKey },
+      noContent
+    )
+  }
+
+  // --- transport ------------------------------------------------------------------------------
+
+  private async listAll<Name extends string, T>(path: string, name: Name, item: Guard<T>): Promise<T[]> {
+    const guard = (value: unknown): value is MollieList<Name, T> => isListOf(value, name, item)
+    const items: T[] = []
+    const seen = new Set<string>()
+    let next: string | undefined = path
+    for (let page = 0; next !== undefined; page++) {
+      if (page >= MAX_PAGES || seen.has(next)) {
+        throw malformedResponseError(200, { method: "GET", path })
+      }
+      seen.add(next)
+      const { data }: MollieResponse<MollieList<Name, T>> = await this.request({ method: "GET", path: next, query: next === path ? { limit: "250" } : undefined }, guard)
+      items.push(...data._embedded[name])
+      next = data._links.next?.href ?? undefined
+    }
+    return items
+  }
+
+  /**
+   * Resolves a path or a `_links` href. An href on another origin is refused: following it
+   * would send our bearer key to whoever wrote that link.
+   */
+  private resolve(req: MollieRequest): URL {
+    let url: URL
+    if (/^https?:\/\//i.test(req.path)) {
+      url = new URL(req.path)
+      if (url.origin !== this.#origin) {
+        throw new GatewayError({
+          type: "api_error",
+          code: "foreign_link",
+          message: `Refusing to follow a link to another origin (${url.origin}); it would receive the API key.`,
+        })
+      }
+    } else {
+      url = new URL(this.baseUrl + req.path)
+    }
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value)
+    }
+    return url
+  }
+
+  /**
+   * Sends the request with retries. Throws `GatewayError` for every non-2xx answer and every
+   * transport failure. Once an attempt may have acted (outcome unknown), a later failure does
+   * not prove it did not: the thrown error keeps `outcomeUnknown` (a 409 "in progress" or a 4xx
+   * on the retry says nothing about the first attempt).
+   */
+  async request<T>(req: MollieRequest, guard: Guard<T>): Promise<MollieResponse<T>> {
+    if ((req.method === "POST" || req.method === "DELETE") && !req.idempotencyKey) {
+      throw new GatewayError({
+        type: "invalid_request_error",
+        code: "parameter_missing",
+        param: "Idempotency-Key",
+        message: `${req.method} ${req.path} needs an idempotency key.`,
+      })
+    }
+    const url = this.resolve(req)
+    let uncertain = false
+    try {
+      return await this.#policy.execute(async () => {
+        try {
+          return await this.attempt(req, url, guard)
+        } catch (err) {
+          if (isGatewayError(err) && err.outcomeUnknown) uncertain = true
+          throw err
+        }
+      })
+    } catch (err) {
+      if (uncertain && isGatewayError(err) && !err.outcomeUnknown) throw withUnknownOutcome(err)
+      throw err
+    }
+  }
+
+  private async attempt<T>(req: MollieRequest, url: URL, guard: Guard<T>): Promise<MollieResponse<T>> {
+    const ctx = { method: req.method, path: url.pathname }
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.#apiKey}`,
+      Accept: "application/hal+json",
+    }
+    if (req.body !== undefined) headers["Content-Type"] = "application/json"
+    if (req.idempotencyKey) headers["Idempotency-Key"] = req.idempotencyKey
+
+    let response: Response
+    let text: string
+    try {
+      response = await this.#fetch(url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+      text = await response.text()
+    } catch (err) {
+      throw transportError(err, { ...ctx, timeoutMs: this.timeoutMs })
+    }
+
+    let parsed: unknown
+    let isJson = text.trim() !== ""
+    if (isJson) {
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        isJson = false
+      }
+    }
+    if (!response.ok) {
+      throw errorFromResponse(response.status, isJson ? parsed : undefined, {
+        ...ctx,
+        retryAfter: response.headers.get("retry-after"),
+        secrets: [this.#apiKey],
+      })
+    }
+    // An empty 2xx is fine where none is expected (202/204); garbage never is.
+    if ((text.trim() !== "" && !isJson) || !guard(parsed)) throw malformedResponseError(response.status, ctx)
+    return {
+      status: response.status,
+      data: parsed,
+      replayed: response.headers.get("idempotent-replayed") === "true",
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export { MollieGateway } from "./mollie-gateway"
+export type { MollieGatewayOptions } from "./mollie-gateway"
+export { MOLLIE_DEFAULT_BASE_URL, MollieClient } from "./client"
+export type { MollieClientOptions, MollieRequest, MollieResponse } from "./client"
+export * as mollieMapper from "./mapper"
+export type * from "./types"

@@ -1,0 +1,347 @@
+/**
+ * The `/v2/*` handlers of the Mollie simulator (contract: server.ts). Every handler is
+ * synchronous: it validates, checks the payment and mutates the store in one go, so no other
+ * request can interleave. What happens later (captures settling, refunds executing) is
+ * scheduled through `state.effects`.
+ */
+import { toDecimalString } from "../../domain"
+import { canonicalJson, type ApiResponse } from "../shared/http"
+import { HAL_JSON, MollieApiError, badRequest, hal, noSuch, unprocessable } from "./errors"
+import { renderCapture, renderPage, renderPayment, renderRefund, visibleRefunds } from "./render"
+import {
+  mollieId,
+  type CaptureRecord,
+  type Mode,
+  type MollieSandboxState,
+  type PaymentRecord,
+  type RefundRecord,
+} from "./state"
+import * as v from "./validate"
+
+export type RouteContext = {
+  state: MollieSandboxState
+  params: Record<string, string>
+  body: v.Body
+  query: URLSearchParams
+  /** From the API key prefix; objects of the other mode do not exist for this request. */
+  mode: Mode
+  /** Absolute base of this simulator as the client addressed it, for `_links`. */
+  base: string
+  now: number
+}
+
+type Method = "GET" | "POST" | "DELETE"
+type Handler = (ctx: RouteContext) => ApiResponse
+type Route = { method: Method; pattern: RegExp; keys: string[]; handler: Handler }
+
+function route(method: Method, path: string, handler: Handler): Route {
+  const keys: string[] = []
+  const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    keys.push(key)
+    return "([^/]+)"
+  })
+  return { method, pattern: new RegExp(`^${source}/?$`), keys, handler }
+}
+
+/** Methods that support `captureMode: manual` (A.3 "Cards, Klarna, Billie, Riverty"). */
+const MANUAL_CAPTURE_METHODS = new Set(["creditcard", "klarna", "billie", "riverty"])
+
+const PAYMENT_CREATION_EXPIRY_MS = 15 * 60 * 1000
+/** 202 Accepted, no body (A.1 release-authorization). */
+const ACCEPTED: ApiResponse = { status: 202, body: "", contentType: HAL_JSON }
+
+// --- lookups ----------------------------------------------------------------------------------
+
+function findPayment({ state, params, mode }: RouteContext): PaymentRecord {
+  const payment = state.payments.get(params.paymentId)
+  if (!payment || payment.mode !== mode) throw noSuch("payment", params.paymentId)
+  return payment
+}
+
+function findCapture(ctx: RouteContext, payment: PaymentRecord): CaptureRecord {
+  const capture = ctx.state.captures.get(ctx.params.captureId)
+  if (!capture || capture.paymentId !== payment.id) throw noSuch("capture", ctx.params.captureId)
+  return capture
+}
+
+/** A canceled refund is gone: "No item with this ID exists, or the refund was canceled" (A.1). */
+function findRefund(ctx: RouteContext, payment: PaymentRecord): RefundRecord {
+  const refund = ctx.state.refunds.get(ctx.params.refundId)
+  if (!refund || refund.paymentId !== payment.id || refund.status === "canceled") {
+    throw noSuch("refund", ctx.params.refundId)
+  }
+  return refund
+}
+
+function pageOf(ctx: RouteContext, ids: string[], url: string): { url: string; start: number; limit: number } {
+  const rawLimit = ctx.query.get("limit")
+  const limit = rawLimit === null ? 50 : Number(rawLimit)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw badRequest("The limit must be a number between 1 and 250.", "limit")
+  const from = ctx.query.get("from")
+  const start = from === null ? 0 : ids.indexOf(from)
+  if (start < 0) throw badRequest(`The from parameter does not refer to an item of this list: ${from}.`, "from")
+  return { url, start, limit }
+}
+
+const formatted = (amount: number, currency: string): string => `${toDecimalString(amount, currency)} ${currency}`
+
+// --- payments ---------------------------------------------------------------------------------
+
+function createPayment(ctx: RouteContext): ApiResponse {
+  const { state, body, now } = ctx
+  if (body.testmode !== undefined) {
+    throw unprocessable("The testmode parameter is only for organization access tokens; an API key decides the mode.", "testmode")
+  }
+  const amount = v.parseAmount(body.amount, "amount", { required: true, requiredDetail: "The amount is required for payments." })!
+  // Longer descriptions are truncated, not refused (A.2).
+  const description = v.optionalString(body, "description", { maxLength: 255, overLength: "truncate" })
+  if (!description || description.trim() === "") throw unprocessable("The description is required.", "description")
+  const redirectUrl = v.optionalUrl(body, "redirectUrl", "The redirect URL is required.")!
+  const cancelUrl = v.optionalUrl(body, "cancelUrl")
+  const webhookUrl = v.optionalUrl(body, "webhookUrl")
+  const rawMode = body.captureMode ?? "automatic"
+  if (rawMode !== "automatic" && rawMode !== "manual") {
+    throw unprocessable("The captureMode must be automatic or manual.", "captureMode")
+  }
+  const method = v.optionalString(body, "method", { maxLength: 64 })
+  if (rawMode === "manual" && method !== undefined && !MANUAL_CAPTURE_METHODS.has(method)) {
+    throw unprocessable(`The payment method ${method} does not support captureMode manual.`, "method")
+  }
+  const cardToken = v.optionalString(body, "cardToken", { maxLength: 255 })
+  if (cardToken !== undefined && !cardToken.startsWith("tkn_")) throw unprocessable("The card token is invalid.", "cardToken")
+  const metadata = v.metadata(body)
+
+  const payment: PaymentRecord = {
+    id: mollieId("tr_"),
+    mode: ctx.mode,
+    status: "open",
+    amount: amount.amount,
+    currency: amount.currency,
+    description,
+    redirectUrl,
+    cancelUrl: cancelUrl ?? null,
+    webhookUrl: webhookUrl ?? null,
+    method: method ?? null,
+    metadata,
+    captureMode: rawMode,
+    multiCapture: state.config.multiCapture,
+    createdAt: now,
+    expiresAt: now + PAYMENT_CREATION_EXPIRY_MS,
+    released: false,
+    autoCaptured: 0,
+    captureIds: [],
+    refundIds: [],
+  }
+  state.payments.set(payment.id, payment)
+  return hal(201, renderPayment(state, payment, ctx.base))
+}
+
+function getPayment(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  const embed = new Set((ctx.query.get("embed") ?? "").split(",").map((s) => s.trim()))
+  return hal(200, renderPayment(ctx.state, payment, ctx.base, { captures: embed.has("captures"), refunds: embed.has("refunds") }))
+}
+
+/** DELETE: only while `isCancelable` (A.1 cancel-payment; A.5). */
+function cancelPayment(ctx: RouteContext): ApiResponse {
+  const { state } = ctx
+  const payment = findPayment(ctx)
+  if (!state.isCancelable(payment)) throw unprocessable("The payment cannot be cancelled.")
+  const event = state.setStatus(payment, "canceled", ctx.now)
+  if (event) state.effects.webhook(payment, event)
+  return hal(200, renderPayment(state, payment, ctx.base))
+}
+
+/**
+ * 202 without a body (A.1 release-authorization). Mollie processes it asynchronously; the
+ * simulator applies it at once: `canceled` without captures, `paid` with a successful one,
+ * still `authorized` (nothing capturable) while a capture is pending.
+ */
+function releaseAuthorization(ctx: RouteContext): ApiResponse {
+  const { state } = ctx
+  const payment = findPayment(ctx)
+  if (payment.status !== "authorized") {
+    throw unprocessable("Authorization cannot be released because the payment is not in the authorized state.")
+  }
+  payment.released = true
+  const event = state.advance(payment)
+  if (event) state.effects.webhook(payment, event)
+  return ACCEPTED
+}
+
+// --- captures ---------------------------------------------------------------------------------
+
+function createCapture(ctx: RouteContext): ApiResponse {
+  const { state, body, now } = ctx
+  const payment = findPayment(ctx)
+  const requested = v.parseAmount(body.amount, "amount", { required: false, currency: payment.currency })
+  const description = v.optionalString(body, "description", { maxLength: 255, overLength: "reject" })
+  const metadata = v.metadata(body)
+
+  if (payment.captureMode !== "manual") {
+    throw unprocessable("The payment was not created with captureMode manual and cannot be captured.")
+  }
+  if (payment.status !== "authorized" || payment.released) {
+    throw unprocessable(`The payment cannot be captured: its status is ${payment.status}${payment.released ? " and its authorization was released" : ""}.`)
+  }
+  if (!payment.multiCapture && state.capturesOf(payment).some((c) => c.status !== "failed")) {
+    throw unprocessable("This payment already has a capture; only one capture per payment is possible.")
+  }
+  const capturable = state.capturable(payment)
+  // "If no amount is provided, the full authorized amount is captured" (seed 002).
+  const amount = requested?.amount ?? capturable
+  if (amount <= 0 || amount > capturable) {
+    throw unprocessable(
+      `The capture amount is higher than the amount that can still be captured (${formatted(capturable, payment.currency)}).`,
+      "amount"
+    )
+  }
+
+  const capture: CaptureRecord = {
+    id: mollieId("cpt_"),
+    mode: payment.mode,
+    paymentId: payment.id,
+    amount,
+    currency: payment.currency,
+    description,
+    metadata,
+    status: "pending",
+    createdAt: now,
+    willFail: state.takeCaptureFailure(payment.id),
+  }
+  state.captures.set(capture.id, capture)
+  payment.captureIds.push(capture.id)
+  // Captures are asynchronous: pending now, settled later, then the webhook (A.4).
+  state.effects.setTimer(() => settleCapture(state, capture.id), state.config.captureDelayMs)
+  return hal(201, renderCapture(capture, ctx.base))
+}
+
+export function settleCapture(state: MollieSandboxState, captureId: string): void {
+  const capture = state.captures.get(captureId)
+  if (!capture || capture.status !== "pending") return
+  capture.status = capture.willFail ? "failed" : "succeeded"
+  const payment = state.payments.get(capture.paymentId)!
+  // One webhook for the capture; the payment's own change (e.g. to paid) rides on it.
+  state.advance(payment)
+  state.effects.webhook(payment, capture.status === "failed" ? "capture.failed" : "capture.succeeded")
+}
+
+function getCapture(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  return hal(200, renderCapture(findCapture(ctx, payment), ctx.base))
+}
+
+function listCaptures(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  const captures = ctx.state.capturesOf(payment)
+  const page = pageOf(ctx, payment.captureIds, `${ctx.base}/v2/payments/${payment.id}/captures`)
+  return hal(200, renderPage("captures", captures, (c) => renderCapture(c, ctx.base), page))
+}
+
+// --- refunds ----------------------------------------------------------------------------------
+
+function createRefund(ctx: RouteContext): ApiResponse {
+  const { state, body, now } = ctx
+  const payment = findPayment(ctx)
+  const amount = v.parseAmount(body.amount, "amount", { required: true, currency: payment.currency })!.amount
+  const description = v.optionalString(body, "description", { maxLength: 255, overLength: "reject" }) ?? ""
+  const metadata = v.metadata(body)
+
+  const refundable = state.refundable(payment)
+  if (refundable <= 0) throw unprocessable(`The payment has nothing that can be refunded (status ${payment.status}).`)
+  if (amount > refundable) {
+    throw unprocessable(`The amount is higher than the amount that can still be refunded (${formatted(refundable, payment.currency)}).`, "amount")
+  }
+  // "Two identical refund requests were submitted on the same payment in short succession" (A.1).
+  const fingerprint = canonicalJson({ amount, description, metadata })
+  const window = state.config.duplicateRefundWindowMs
+  if (state.refundsOf(payment).some((r) => r.status !== "canceled" && r.fingerprint === fingerprint && now - r.createdAt <= window)) {
+    throw new MollieApiError(409, "A duplicate refund has been detected")
+  }
+
+  const refund: RefundRecord = {
+    id: mollieId("re_"),
+    mode: payment.mode,
+    paymentId: payment.id,
+    amount,
+    currency: payment.currency,
+    description,
+    metadata,
+    status: "queued",
+    createdAt: now,
+    fingerprint,
+    willFail: state.takeRefundFailure(),
+  }
+  state.refunds.set(refund.id, refund)
+  payment.refundIds.push(refund.id)
+  state.effects.setTimer(() => settleRefund(state, refund.id), state.config.refundDelayMs)
+  return hal(201, renderRefund(refund, ctx.base))
+}
+
+export function settleRefund(state: MollieSandboxState, refundId: string): void {
+  const refund = state.refunds.get(refundId)
+  if (!refund || (refund.status !== "queued" && refund.status !== "pending")) return
+  refund.status = refund.willFail ? "failed" : "refunded"
+  state.effects.webhook(state.payments.get(refund.paymentId)!, refund.status === "failed" ? "refund.failed" : "refund.refunded")
+}
+
+function getRefund(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  return hal(200, renderRefund(findRefund(ctx, payment), ctx.base))
+}
+
+function listRefunds(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  const refunds = visibleRefunds(ctx.state, payment)
+  const page = pageOf(ctx, refunds.map((r) => r.id), `${ctx.base}/v2/payments/${payment.id}/refunds`)
+  return hal(200, renderPage("refunds", refunds, (r) => renderRefund(r, ctx.base), page))
+}
+
+/** 204; "only … while its status field is either queued or pending" (A.1 cancel-refund). */
+function cancelRefund(ctx: RouteContext): ApiResponse {
+  const payment = findPayment(ctx)
+  const refund = findRefund(ctx, payment)
+  if (refund.status !== "queued" && refund.status !== "pending") {
+    throw unprocessable(`The refund is ${refund.status}; a refund can only be canceled while it is queued or pending.`)
+  }
+  refund.status = "canceled"
+  return { status: 204, body: "" }
+}
+
+// --- routing ----------------------------------------------------------------------------------
+
+const ROUTES: Route[] = [
+  route("POST", "/v2/payments", createPayment),
+  route("GET", "/v2/payments/:paymentId", getPayment),
+  route("DELETE", "/v2/payments/:paymentId", cancelPayment),
+  route("POST", "/v2/payments/:paymentId/release-authorization", releaseAuthorization),
+  route("POST", "/v2/payments/:paymentId/captures", createCapture),
+  route("GET", "/v2/payments/:paymentId/captures", listCaptures),
+  route("GET", "/v2/payments/:paymentId/captures/:captureId", getCapture),
+  route("POST", "/v2/payments/:paymentId/refunds", createRefund),
+  route("GET", "/v2/payments/:paymentId/refunds", listRefunds),
+  route("GET", "/v2/payments/:paymentId/refunds/:refundId", getRefund),
+  route("DELETE", "/v2/payments/:paymentId/refunds/:refundId", cancelRefund),
+]
+
+export type MatchedRoute = { method: Method; handler: Handler; params: Record<string, string> }
+
+/** 404 for an unknown path, 405 for a known path with another method. */
+export function matchRoute(method: string, pathname: string): MatchedRoute {
+  let pathKnown = false
+  for (const r of ROUTES) {
+    const match = r.pattern.exec(pathname)
+    if (!match) continue
+    pathKnown = true
+    if (r.method !== method) continue
+    const params: Record<string, string> = {}
+    try {
+      r.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])))
+    } catch {
+      throw new MollieApiError(404, `The resource ${pathname} does not exist.`)
+    }
+    return { method: r.method, handler: r.handler, params }
+  }
+  if (pathKnown) throw new MollieApiError(405, `The method ${method} is not allowed on ${pathname}.`)
+  throw new MollieApiError(404, `The resource ${pathname} does not exist.`)
+}

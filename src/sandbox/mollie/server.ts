@@ -1,0 +1,278 @@
+/**
+ * Mollie sandbox: an in-memory HTTP simulator of the part of Mollie's Payments API v2 that
+ * manual capture uses. Tests, the demo and developers without credentials point
+ * `MollieGateway({ baseUrl })` at it. `node:http` only; it logs nothing. Section numbers refer
+ * to `reference/gateways.md`; "seed 002" is Mollie's Create capture OpenAPI.
+ *
+ * # Contract
+ *
+ * Conventions
+ * - Paths under `/v2` (A.0). Requests: JSON, or form-encoded with bracket keys
+ *   (`amount[currency]=EUR`) (A.0). Responses: `application/hal+json`; every resource has
+ *   `resource`, `id`, `mode`, `_links.self` and `_links.documentation` (A.3, A.4, A.6, A.8).
+ * - Money: `{ currency, value }`, `value` a string with exactly the currency's decimals
+ *   ("10.00" EUR, "1000" JPY, "1.500" KWD) (A.0). Anything else → 422, field `amount.value`;
+ *   a malformed currency (not three upper-case letters) → 422, field `amount.currency`.
+ * - Errors (A.7): `{ status, title, detail, field?, _links: { documentation } }`.
+ *
+ * Authentication (A.0)
+ * - `Authorization: Bearer test_…` or `live_…`; anything else (also `access_…` tokens), or a
+ *   key outside the start option `apiKeys` when given → 401 "Missing authentication, or failed
+ *   to authenticate". The key's prefix is the `mode` of
+ *   everything created with it; objects of the other mode answer 404. `testmode` in a body → 422.
+ *
+ * Idempotency (A.7)
+ * - `Idempotency-Key` is optional and honoured on POST only (ignored on GET/DELETE). Scoped per
+ *   API key; records expire after 24 h.
+ * - Same key + same method, path and body (key order ignored) → the stored response, header
+ *   `Idempotent-Replayed: true`, nothing runs again. Same key + another endpoint or other
+ *   parameters → 400 (detail mentions the idempotency key). Same key while the first request
+ *   is still being processed (e.g. held by a `delay`/`timeout` fault) → 409.
+ * - Only 2xx results are stored: a refused request (4xx) may be corrected and sent again.
+ *
+ * Payments (A.1–A.3, A.5)
+ * - `POST /v2/payments` `{ amount, description, redirectUrl, webhookUrl?, cancelUrl?,
+ *   captureMode? ("automatic" default | "manual"), method?, cardToken?, metadata? }` → 201
+ *   payment, status `open`, `_links.checkout` → this simulator's `/checkout/{id}`.
+ *   422 fields: `amount`, `amount.currency`, `amount.value`, `description` (required; > 255
+ *   is truncated, A.2), `redirectUrl` (required), `webhookUrl`/`cancelUrl` (http(s) URL; unlike
+ *   Mollie, localhost is allowed), `captureMode`, `method` (manual capture only for creditcard,
+ *   klarna, billie, riverty, A.3), `metadata` (> 1024 bytes of JSON, A.2).
+ * - Payment object: `status` (open, pending, authorized, paid, canceled, expired, failed),
+ *   `amount`, `amountCaptured` (manual payments; succeeded captures only), `amountRefunded` and
+ *   `amountRemaining` (= captured − refunded: the REFUNDABLE amount, A.3/G.6; present once
+ *   something is captured), `isCancelable` (omitted when final), `captureBefore` (authorized
+ *   only: authorizedAt + 7 days, the shortest card window in A.3), `authorizedAt`, `paidAt`,
+ *   `canceledAt`, `expiredAt`, `failedAt`, `expiresAt`, `captureMode`, `method`, `metadata`,
+ *   `redirectUrl`, `webhookUrl`, `_links.captures`/`refunds` when there are any.
+ * - `GET /v2/payments/{id}[?embed=captures,refunds]` → 200 | 404 "No payment exists with token tr_…".
+ * - `DELETE /v2/payments/{id}` → 200 payment `canceled` while `isCancelable` (open; authorized
+ *   with no pending/succeeded capture and not released), else 422 "The payment cannot be
+ *   cancelled.".
+ * - `POST /v2/payments/{id}/release-authorization` → 202, empty body, when `authorized`; else
+ *   422 "Authorization cannot be released because the payment is not in the authorized state."
+ *   Applied at once: `canceled` without captures, `paid` with a succeeded one, still
+ *   `authorized` (nothing capturable) until a pending capture settles.
+ *
+ * Hosted checkout (A.3): see checkout.ts — `GET|POST /checkout/{id}`, actions authorize,
+ * pending, fail, cancel, expire; the webhook is called for every status but open/pending.
+ *
+ * Captures (A.4, seed 002)
+ * - `POST /v2/payments/{id}/captures` `{ amount?, description? (≤ 255, else 422), metadata? }`
+ *   → 201 capture `{ resource: "capture", id: "cpt_…", mode, amount, status: "pending",
+ *   description?, metadata, paymentId, createdAt, _links: { self, payment, documentation } }`.
+ *   No amount: everything still capturable. 422 when the payment is not `authorized` (or was
+ *   released, or is not captureMode manual); `amount.currency` when it differs from the
+ *   payment's; field `amount` when above what is still capturable (amount − captured − pending).
+ * - One capture per payment by default (A.4): a second one while the first is pending or
+ *   succeeded → 422, and a succeeded partial capture releases the rest (payment `paid`). With
+ *   `multiCapture` (config, fixed per payment at creation) the payment stays `authorized` until
+ *   fully captured (`paid`) or released.
+ * - Asynchronous: after `captureDelayMs` the capture becomes `succeeded`, or `failed` when
+ *   configured (`failNextCaptures`, `failCapturesFor`; a failed capture leaves the payment
+ *   authorized); then the payment's webhook is called (A.4: "We will call your webhook when the
+ *   status changes").
+ * - `GET …/captures/{captureId}` → 200 | 404; `GET …/captures[?from=&limit=]` → `{ count,
+ *   _embedded: { captures }, _links: { self, previous, next, documentation } }`, oldest first,
+ *   limit 1–250 (default 50), else 400 field `limit`; unknown `from` → 400 field `from`.
+ *
+ * Refunds (A.1, A.6)
+ * - `POST /v2/payments/{id}/refunds` `{ amount (required), description? (≤ 255), metadata? }`
+ *   → 201 refund `{ resource: "refund", id: "re_…", mode, amount, status: "queued",
+ *   description, metadata, paymentId, createdAt, _links }`. Bounded by `amountRemaining`
+ *   (422 field `amount`; 422 when nothing is refundable). The same amount, description and
+ *   metadata on one payment within `duplicateRefundWindowMs` → 409 "A duplicate refund has been
+ *   detected" (an idempotent replay is not a duplicate).
+ * - After `refundDelayMs`: `refunded` (or `failed`, `failNextRefunds`), then the webhook.
+ * - `GET …/refunds[/{refundId}]`: canceled refunds are gone (404, A.1). `DELETE
+ *   …/refunds/{refundId}` → 204 while `queued`/`pending`, else 422.
+ * - Unknown `/v2` path → 404; known path, other method → 405.
+ *
+ * Webhooks (A.7): see webhooks.ts — form-encoded `id=tr_…`, `User-Agent: Mollie HTTP
+ * client/1.0`, retried on non-2xx, logged.
+ *
+ * Concurrency: a request's checks and mutation run synchronously, so requests on one payment
+ * are applied strictly one at a time.
+ *
+ * Control API (no auth; plain JSON)
+ * - `POST /__control/faults` `{ faults: Fault[] }` (see ../shared/respond.ts): `delay`,
+ *   `timeout` (a long delay, default 30 s), `status_500`, `status_503`, `status_429`
+ *   (`Retry-After: retryAfterSeconds`), `reset_before`, `reset_after`, `lost_response`,
+ *   `malformed`; matched on `/v2` requests by `match.method`/`match.path`, `times`.
+ *   `GET` lists, `DELETE` clears.
+ * - `GET|POST /__control/config` (MollieSandboxConfig in state.ts: captureDelayMs,
+ *   refundDelayMs, multiCapture, failNextCaptures, failCapturesFor, failNextRefunds,
+ *   duplicateRefundWindowMs, webhookAttempts, webhookRetryDelayMs, webhookTimeoutMs,
+ *   holdWebhooks).
+ * - `GET /__control/state` → `{ config, counts, perPayment: { tr_…: { status, captures,
+ *   refunds, captured, refunded } }, payments, captures, refunds (canceled ones too), faults }`.
+ * - `POST /__control/reset`: everything, config back to the start options.
+ * - `GET /__control/webhooks[?paymentId=]` → `{ webhooks: WebhookDelivery[] }`;
+ *   `POST /__control/webhooks/replay { paymentId }` resends the payment's last webhook (a
+ *   duplicate) and answers the delivery when done; `POST /__control/webhooks/flush { order:
+ *   "fifo" | "reverse" }` sends what `holdWebhooks` held, in that order (out-of-order delivery).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { BodyTooLargeError, header, readBody, send, type ApiResponse } from "../shared/http"
+import { startServer } from "../shared/lifecycle"
+import { respondWithFault, type ErrorFaultKind } from "../shared/respond"
+import { authenticate, handleApiRequest, hashApiKey, idempotencyRecordKey } from "./api"
+import { handleCheckout } from "./checkout"
+import { ConfigValidationError, handleControlRequest, parseConfigPatch } from "./control"
+import { HAL_JSON, MollieApiError } from "./errors"
+import { DEFAULT_CONFIG, MollieSandboxState, type MollieSandboxConfig } from "./state"
+import { WebhookDispatcher } from "./webhooks"
+
+export type MollieSandboxOptions = Partial<MollieSandboxConfig> & {
+  /** Default 0: an ephemeral port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Used for webhook calls; defaults to the global fetch. */
+  fetch?: typeof fetch
+  /**
+   * The only API keys that authenticate (others → 401, like a revoked key at Mollie). Default:
+   * any well-formed `test_…`/`live_…` key. Kept as hashes, never reported by the control API.
+   */
+  apiKeys?: string[]
+}
+
+export type MollieSandboxHandle = {
+  url: string
+  port: number
+  close(): Promise<void>
+  state: MollieSandboxState
+  webhooks: WebhookDispatcher
+}
+
+type Context = {
+  state: MollieSandboxState
+  webhooks: WebhookDispatcher
+  url: string
+  sleep: (ms: number) => Promise<void>
+}
+
+export async function startMollieSandbox(opts: MollieSandboxOptions = {}): Promise<MollieSandboxHandle> {
+  const { port, host, fetch: fetchImpl, apiKeys, ...configInput } = opts
+  let config: MollieSandboxConfig
+  try {
+    config = { ...DEFAULT_CONFIG, ...parseConfigPatch(configInput) }
+  } catch (err) {
+    if (err instanceof ConfigValidationError) throw new Error(`startMollieSandbox: ${err.message}`)
+    throw err
+  }
+  const state = new MollieSandboxState(config)
+  if (apiKeys) state.allowedKeys = new Set(apiKeys.map(hashApiKey))
+  let ctx: Context | undefined
+
+  const server = await startServer({
+    port,
+    host,
+    handler: (req, res) => handle(ctx!, req, res),
+    onUnexpectedError: (res) => {
+      // A bug in the simulator: answer 500 if still possible, never log request data.
+      send(res, new MollieApiError(500, "The Mollie sandbox failed unexpectedly.").toResponse(), HAL_JSON)
+    },
+  })
+  const webhooks = new WebhookDispatcher({
+    config: () => state.config,
+    sleep: server.sleep,
+    signal: server.signal,
+    fetch: fetchImpl,
+  })
+  state.effects = { setTimer: server.setTimer, webhook: (payment, event) => webhooks.notify(payment, event) }
+  ctx = { state, webhooks, url: server.url, sleep: server.sleep }
+
+  return { url: server.url, port: server.port, state, webhooks, close: () => server.close() }
+}
+
+/** The base URL as the client addressed us (Host header), so `_links` work from its side. */
+function baseUrl(ctx: Context, req: IncomingMessage): string {
+  const host = header(req, "host")
+  return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : ctx.url
+}
+
+async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { state } = ctx
+  const method = (req.method ?? "GET").toUpperCase()
+  const url = new URL(req.url ?? "/", "http://sandbox.invalid")
+  const base = baseUrl(ctx, req)
+
+  let rawBody: string
+  try {
+    rawBody = await readBody(req)
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      send(res, new MollieApiError(413, "The request body is larger than 1 MB.").toResponse(), HAL_JSON)
+    } else {
+      req.socket.destroy()
+    }
+    return
+  }
+
+  if (url.pathname.startsWith("/__control/")) {
+    send(res, await handleControlRequest({ state, webhooks: ctx.webhooks, base }, method, url, rawBody))
+    return
+  }
+  const checkout = /^\/checkout\/([^/]+)\/?$/.exec(url.pathname)
+  if (checkout) {
+    const paymentId = checkout[1]
+    send(res, handleCheckout(state, { method, paymentId, rawBody, contentType: header(req, "content-type"), accept: header(req, "accept") }))
+    return
+  }
+  if (url.pathname !== "/v2" && !url.pathname.startsWith("/v2/")) {
+    send(res, new MollieApiError(404, `The resource ${url.pathname} does not exist.`).toResponse(), HAL_JSON)
+    return
+  }
+
+  state.requests += 1
+  const fault = state.faults.take(method, url.pathname + url.search)
+
+  // Mark the idempotency key as in flight before any fault delay, so a second request with the
+  // same key during the first one's processing gets Mollie's 409 (A.7).
+  const auth = authenticate(header(req, "authorization"), state.allowedKeys)
+  const key = header(req, "idempotency-key")?.trim()
+  let owner: symbol | undefined
+  const recordKey = method === "POST" && auth && key ? idempotencyRecordKey(auth, key) : undefined
+  if (recordKey && !state.inFlight.has(recordKey)) {
+    owner = Symbol(recordKey)
+    state.inFlight.set(recordKey, owner)
+  }
+
+  try {
+    await respondWithFault({
+      req,
+      res,
+      fault,
+      sleep: ctx.sleep,
+      contentType: HAL_JSON,
+      renderError: faultError,
+      // Nothing awaits inside handleApiRequest: check and mutation are atomic.
+      act: () =>
+        handleApiRequest(state, {
+          method,
+          url,
+          authorization: header(req, "authorization"),
+          idempotencyKey: key,
+          contentType: header(req, "content-type"),
+          rawBody,
+          base,
+          inFlightOwner: owner,
+        }),
+    })
+  } finally {
+    if (recordKey && owner && state.inFlight.get(recordKey) === owner) state.inFlight.delete(recordKey)
+  }
+}
+
+/** Mollie-shaped errors for the faults that answer instead of acting. */
+function faultError(kind: ErrorFaultKind): ApiResponse {
+  switch (kind) {
+    case "status_500":
+      return new MollieApiError(500, "Simulated internal server error.").toResponse()
+    case "status_503":
+      return new MollieApiError(503, "Simulated service unavailable.").toResponse()
+    case "status_429":
+      return new MollieApiError(429, "Too many requests. Retry later.").toResponse()
+  }
+}

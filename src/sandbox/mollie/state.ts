@@ -1,0 +1,316 @@
+/**
+ * In-memory store of the Mollie simulator: payments, captures, refunds, idempotency records,
+ * configuration, queued faults. Handlers check and mutate it without an `await` in between, so
+ * requests on one payment are applied strictly one at a time. Asynchronous changes (a capture
+ * settling, a refund being executed) are scheduled through `effects`, which the server wires
+ * to its timers and webhook dispatcher.
+ */
+import { randomBytes } from "node:crypto"
+import { FaultQueue } from "../shared/faults"
+
+export type Mode = "test" | "live"
+export type PaymentStatus = "open" | "pending" | "authorized" | "paid" | "canceled" | "expired" | "failed"
+export type CaptureStatus = "pending" | "succeeded" | "failed"
+export type RefundStatus = "queued" | "pending" | "processing" | "refunded" | "failed" | "canceled"
+
+export type PaymentRecord = {
+  id: string
+  mode: Mode
+  status: PaymentStatus
+  /** Minor units of `currency` (upper case, as on the wire). */
+  amount: number
+  currency: string
+  description: string
+  redirectUrl: string | null
+  cancelUrl: string | null
+  webhookUrl: string | null
+  method: string | null
+  metadata: unknown
+  captureMode: "manual" | "automatic"
+  /** Fixed at creation from the config: several partial captures, or one that releases the rest. */
+  multiCapture: boolean
+  createdAt: number
+  expiresAt: number
+  authorizedAt?: number
+  paidAt?: number
+  canceledAt?: number
+  expiredAt?: number
+  failedAt?: number
+  /** The rest of the authorization was released (release-authorization, or the single capture). */
+  released: boolean
+  /** Captured outside the Captures API: an automatic-capture payment that was paid. */
+  autoCaptured: number
+  captureIds: string[]
+  refundIds: string[]
+}
+
+export type CaptureRecord = {
+  id: string
+  mode: Mode
+  paymentId: string
+  amount: number
+  currency: string
+  description?: string
+  metadata: unknown
+  status: CaptureStatus
+  createdAt: number
+  /** Decided at creation (control API), applied when the capture settles. */
+  willFail: boolean
+}
+
+export type RefundRecord = {
+  id: string
+  mode: Mode
+  paymentId: string
+  amount: number
+  currency: string
+  description: string
+  metadata: unknown
+  status: RefundStatus
+  createdAt: number
+  /** The canonical request body, for Mollie's duplicate-refund check (A.1 create-refund 409). */
+  fingerprint: string
+  willFail: boolean
+}
+
+/** A stored response, replayed verbatim for the same key and request (A.7). */
+export type IdempotencyRecord = { fingerprint: string; status: number; body: string; createdAt: number }
+
+export type MollieSandboxConfig = {
+  /** How long a capture stays `pending` before it settles. Default 50. */
+  captureDelayMs: number
+  /** How long a refund stays `queued` before it is `refunded` (or `failed`). Default 50. */
+  refundDelayMs: number
+  /**
+   * Several partial captures per payment (the payment stays `authorized` until fully captured
+   * or released). Default false: one capture per payment, the rest released, payment `paid`
+   * (gateways.md A.4). Fixed per payment when it is created.
+   */
+  multiCapture: boolean
+  /** The next N captures settle `failed`. */
+  failNextCaptures: number
+  /** Every capture of these payments settles `failed`. */
+  failCapturesFor: string[]
+  /** The next N refunds end `failed`. */
+  failNextRefunds: number
+  /** Identical refund requests on one payment within this window → 409 (A.1). Default 2000. */
+  duplicateRefundWindowMs: number
+  /** Delivery attempts per webhook (non-2xx or no answer → retry). Default 3. */
+  webhookAttempts: number
+  webhookRetryDelayMs: number
+  webhookTimeoutMs: number
+  /** Queue webhooks instead of sending them; `POST /__control/webhooks/flush` sends them. */
+  holdWebhooks: boolean
+}
+
+export const DEFAULT_CONFIG: MollieSandboxConfig = {
+  captureDelayMs: 50,
+  refundDelayMs: 50,
+  multiCapture: false,
+  failNextCaptures: 0,
+  failCapturesFor: [],
+  failNextRefunds: 0,
+  duplicateRefundWindowMs: 2000,
+  webhookAttempts: 3,
+  webhookRetryDelayMs: 50,
+  webhookTimeoutMs: 2000,
+  holdWebhooks: false,
+}
+
+/** What happened, for the webhook log ("reason" of a delivery). */
+export type WebhookEvent =
+  | `payment.${Exclude<PaymentStatus, "open" | "pending">}`
+  | "capture.succeeded"
+  | "capture.failed"
+  | "refund.refunded"
+  | "refund.failed"
+
+/** Side effects the server provides: timers that close() cancels, and webhook calls. */
+export type Effects = {
+  setTimer(fn: () => void, ms: number): void
+  webhook(payment: PaymentRecord, event: WebhookEvent): void
+}
+
+/** Payment statuses after which nothing changes any more (A.3: "definitive"). */
+export const FINAL_PAYMENT_STATUSES: ReadonlySet<PaymentStatus> = new Set(["paid", "canceled", "expired", "failed"])
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/** Mollie-looking ids: `tr_` + 10 base62 characters (A.1 id prefixes). */
+export function mollieId(prefix: "tr_" | "cpt_" | "re_" | "whk_"): string {
+  const bytes = randomBytes(10)
+  let out = prefix
+  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length]
+  return out
+}
+
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0)
+
+/** Refunds that moved, or will move, money. */
+const COUNTED_REFUNDS: ReadonlySet<RefundStatus> = new Set(["queued", "pending", "processing", "refunded"])
+
+export class MollieSandboxState {
+  readonly payments = new Map<string, PaymentRecord>()
+  readonly captures = new Map<string, CaptureRecord>()
+  readonly refunds = new Map<string, RefundRecord>()
+  /** Keyed by `<api key hash>:<Idempotency-Key>`; the API key itself is never stored. */
+  readonly idempotency = new Map<string, IdempotencyRecord>()
+  /** Same keys as `idempotency`: requests whose first attempt is still being processed. */
+  readonly inFlight = new Map<string, symbol>()
+  readonly faults = new FaultQueue()
+  config: MollieSandboxConfig
+  /**
+   * Hashes of the only API keys that authenticate (start option `apiKeys`); undefined: every
+   * well-formed `test_…`/`live_…` key does.
+   */
+  allowedKeys?: ReadonlySet<string>
+  /** `/v2/*` requests received (including rejected and faulted ones). */
+  requests = 0
+  effects: Effects = { setTimer: () => undefined, webhook: () => undefined }
+
+  constructor(private readonly initialConfig: MollieSandboxConfig = DEFAULT_CONFIG) {
+    this.config = cloneConfig(initialConfig)
+  }
+
+  // --- amounts (derived, never stored) ------------------------------------------------------
+
+  capturesOf(payment: PaymentRecord): CaptureRecord[] {
+    return payment.captureIds.map((id) => this.captures.get(id)!)
+  }
+
+  refundsOf(payment: PaymentRecord): RefundRecord[] {
+    return payment.refundIds.map((id) => this.refunds.get(id)!)
+  }
+
+  captured(payment: PaymentRecord): number {
+    return payment.autoCaptured + sum(this.capturesOf(payment).filter((c) => c.status === "succeeded").map((c) => c.amount))
+  }
+
+  pendingCaptured(payment: PaymentRecord): number {
+    return sum(this.capturesOf(payment).filter((c) => c.status === "pending").map((c) => c.amount))
+  }
+
+  refunded(payment: PaymentRecord): number {
+    return sum(this.refundsOf(payment).filter((r) => COUNTED_REFUNDS.has(r.status)).map((r) => r.amount))
+  }
+
+  /** What a new capture may still take. */
+  capturable(payment: PaymentRecord): number {
+    if (payment.status !== "authorized" || payment.released) return 0
+    return Math.max(0, payment.amount - this.captured(payment) - this.pendingCaptured(payment))
+  }
+
+  /** Mollie's `amountRemaining`: what can still be REFUNDED (A.3, G.6). */
+  refundable(payment: PaymentRecord): number {
+    return Math.max(0, this.captured(payment) - this.refunded(payment))
+  }
+
+  /** A.3 `isCancelable`; undefined (omitted) once the payment is final. */
+  isCancelable(payment: PaymentRecord): boolean | undefined {
+    if (FINAL_PAYMENT_STATUSES.has(payment.status)) return undefined
+    if (payment.status === "open") return true
+    if (payment.status === "authorized") {
+      return !payment.released && this.capturesOf(payment).every((c) => c.status === "failed")
+    }
+    return false
+  }
+
+  // --- transitions ------------------------------------------------------------------------
+
+  /** Sets a status with its timestamp; returns the webhook event it triggers, if any. */
+  setStatus(payment: PaymentRecord, status: PaymentStatus, now = Date.now()): WebhookEvent | undefined {
+    payment.status = status
+    switch (status) {
+      case "authorized":
+        payment.authorizedAt = now
+        break
+      case "paid":
+        payment.paidAt = now
+        break
+      case "canceled":
+        payment.canceledAt = now
+        break
+      case "expired":
+        payment.expiredAt = now
+        break
+      case "failed":
+        payment.failedAt = now
+        break
+      default:
+        // open and pending call no webhook (A.3, status-changes.rst).
+        return undefined
+    }
+    return `payment.${status}`
+  }
+
+  /**
+   * After a capture settled or the authorization was released: an authorized payment becomes
+   * `paid` once fully captured, or once the rest is released with something captured, and
+   * `canceled` when released with nothing captured (A.5 release-authorization). With one
+   * capture per payment, the first successful capture releases the rest (A.4). Returns the
+   * webhook event of the status change, if there was one.
+   */
+  advance(payment: PaymentRecord): WebhookEvent | undefined {
+    if (payment.status !== "authorized") return undefined
+    const captured = this.captured(payment)
+    const pending = this.pendingCaptured(payment)
+    if (captured > 0 && !payment.multiCapture && pending === 0) payment.released = true
+    if (captured >= payment.amount) return this.setStatus(payment, "paid")
+    if (payment.released && pending === 0) return this.setStatus(payment, captured > 0 ? "paid" : "canceled")
+    return undefined
+  }
+
+  /** Decides, at creation, whether a new capture will fail (control API). */
+  takeCaptureFailure(paymentId: string): boolean {
+    if (this.config.failCapturesFor.includes(paymentId)) return true
+    if (this.config.failNextCaptures > 0) {
+      this.config.failNextCaptures -= 1
+      return true
+    }
+    return false
+  }
+
+  takeRefundFailure(): boolean {
+    if (this.config.failNextRefunds > 0) {
+      this.config.failNextRefunds -= 1
+      return true
+    }
+    return false
+  }
+
+  // --- control ----------------------------------------------------------------------------
+
+  counts(): { payments: number; captures: number; refunds: number; requests: number } {
+    return { payments: this.payments.size, captures: this.captures.size, refunds: this.refunds.size, requests: this.requests }
+  }
+
+  /** Per payment: how many captures and refunds were created (tests count double captures here). */
+  perPayment(): Record<string, { status: PaymentStatus; captures: number; refunds: number; captured: number; refunded: number }> {
+    const out: ReturnType<MollieSandboxState["perPayment"]> = {}
+    for (const payment of this.payments.values()) {
+      out[payment.id] = {
+        status: payment.status,
+        captures: payment.captureIds.length,
+        refunds: payment.refundIds.length,
+        captured: this.captured(payment),
+        refunded: this.refunded(payment),
+      }
+    }
+    return out
+  }
+
+  reset(): void {
+    this.payments.clear()
+    this.captures.clear()
+    this.refunds.clear()
+    this.idempotency.clear()
+    this.inFlight.clear()
+    this.faults.clear()
+    this.requests = 0
+    this.config = cloneConfig(this.initialConfig)
+  }
+}
+
+export function cloneConfig(config: MollieSandboxConfig): MollieSandboxConfig {
+  return { ...config, failCapturesFor: [...config.failCapturesFor] }
+}

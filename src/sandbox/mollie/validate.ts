@@ -1,0 +1,147 @@
+/**
+ * Request bodies of the Mollie simulator: JSON (what SDKs send) or form-encoded with bracket
+ * keys (`amount[currency]=EUR`, what Mollie's curl examples send; gateways.md A.0), and the
+ * field checks, each answering 422 with Mollie's `field` (e.g. `amount.value`).
+ */
+import { currencyExponent } from "../../domain"
+import { badRequest, unprocessable } from "./errors"
+
+export type Body = Record<string, unknown>
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** `a[b][c]=v` → `{ a: { b: { c: "v" } } }`; `a[]=x&a[]=y` → `{ a: ["x", "y"] }`. */
+export function parseForm(raw: string): Body {
+  const out: Body = {}
+  const entries: Array<[string, string]> = []
+  new URLSearchParams(raw).forEach((value, key) => entries.push([key, value]))
+  for (const [key, value] of entries) {
+    const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key)
+    if (!match) throw badRequest(`Invalid form field name: ${key}`)
+    const path = [match[1], ...[...match[2].matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1])]
+    let node: Record<string, unknown> = out
+    for (let i = 0; i < path.length - 1; i++) {
+      const next = node[path[i]]
+      if (path[i + 1] === "") {
+        node[path[i]] = Array.isArray(next) ? next : []
+        break
+      }
+      if (!isRecord(next)) node[path[i]] = {}
+      node = node[path[i]] as Record<string, unknown>
+    }
+    const last = path[path.length - 1]
+    if (last === "") {
+      ;(node[path[path.length - 2]] as unknown[]).push(value)
+    } else {
+      node[last] = value
+    }
+  }
+  return out
+}
+
+export function parseBody(raw: string, contentType: string | undefined): Body {
+  if (raw.trim() === "") return {}
+  if (contentType?.toLowerCase().includes("application/x-www-form-urlencoded")) return parseForm(raw)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw badRequest("The request body is not valid JSON.")
+  }
+  if (!isRecord(parsed)) throw badRequest("The request body must be a JSON object.")
+  return parsed
+}
+
+export type ParsedAmount = { amount: number; currency: string }
+
+/**
+ * A Mollie amount `{ currency, value }` in minor units. `value` is a string with exactly the
+ * currency's decimals (A.0: "a string with exact decimals"; "10.00" EUR, "1000" JPY, "1.500"
+ * KWD). With `currency`, the amount must be in that currency (seed 002's example error:
+ * field `amount.currency`).
+ */
+export function parseAmount(
+  raw: unknown,
+  field: string,
+  opts: { required: boolean; requiredDetail?: string; currency?: string }
+): ParsedAmount | undefined {
+  if (raw === undefined || raw === null) {
+    if (opts.required) throw unprocessable(opts.requiredDetail ?? "The amount is required.", field)
+    return undefined
+  }
+  if (!isRecord(raw)) throw unprocessable("The amount must be an object with currency and value.", field)
+  const currency = raw.currency
+  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
+    throw unprocessable("The amount contains an invalid currency.", `${field}.currency`)
+  }
+  if (opts.currency !== undefined && currency !== opts.currency) {
+    throw unprocessable(`The amount contains an invalid currency: the payment is in ${opts.currency}.`, `${field}.currency`)
+  }
+  const exponent = currencyExponent(currency)
+  const value = raw.value
+  const shape = exponent === 0 ? /^\d+$/ : new RegExp(`^\\d+\\.\\d{${exponent}}$`)
+  if (typeof value !== "string" || !shape.test(value)) {
+    const decimals = exponent === 0 ? "no decimals" : `exactly ${exponent} decimals`
+    throw unprocessable(`The amount contains an invalid value: ${currency} amounts are strings with ${decimals}.`, `${field}.value`)
+  }
+  const minor = Number(value.replace(".", ""))
+  if (!Number.isSafeInteger(minor)) throw unprocessable("The amount is too large.", `${field}.value`)
+  if (minor <= 0) throw unprocessable("The amount must be higher than zero.", `${field}.value`)
+  return { amount: minor, currency }
+}
+
+/** Optional string; longer than `maxLength` is truncated (payments, A.2) or refused (422). */
+export function optionalString(
+  body: Body,
+  field: string,
+  opts: { maxLength?: number; overLength?: "truncate" | "reject" } = {}
+): string | undefined {
+  const value = body[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== "string") throw unprocessable(`The ${field} must be a string.`, field)
+  const max = opts.maxLength ?? 255
+  if (value.length > max) {
+    if (opts.overLength === "truncate") return value.slice(0, max)
+    throw unprocessable(`The ${field} must be at most ${max} characters.`, field)
+  }
+  return value
+}
+
+/** An http(s) URL. Unlike Mollie, localhost is allowed: that is where tests listen (A.2). */
+export function optionalUrl(body: Body, field: string, requiredDetail?: string): string | undefined {
+  const value = body[field]
+  if (value === undefined || value === null || value === "") {
+    if (requiredDetail) throw unprocessable(requiredDetail, field)
+    return undefined
+  }
+  let url: URL | undefined
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw unprocessable(`The ${field} is not a valid http(s) URL.`, field)
+  }
+  return value as string
+}
+
+export const MAX_METADATA_BYTES = 1024
+
+/** A.2: string, number, object, string[] or null; "up to approximately 1kB". */
+export function metadata(body: Body): unknown {
+  const value = body.metadata
+  if (value === undefined) return null
+  const ok =
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    isRecord(value) ||
+    (Array.isArray(value) && value.every((v) => typeof v === "string"))
+  if (!ok) throw unprocessable("The metadata must be a string, number, object, array of strings or null.", "metadata")
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
+    throw unprocessable(`The metadata is too large: at most ${MAX_METADATA_BYTES} bytes of JSON.`, "metadata")
+  }
+  return JSON.parse(JSON.stringify(value)) as unknown
+}
