@@ -1,0 +1,174 @@
+/**
+ * What the client puts on the wire and how it sequences attempts, with a scripted fetch so exact
+ * sequences (timeout, then a 4xx) can be produced.
+ */
+import { GatewayError } from "../../gateway"
+import { CloverClient } from "../client"
+import { CloverGateway } from "../clover-gateway"
+
+const KEY = "scripted-private-key-xyz"
+
+type Seen = { url: string; method: string; headers: Record<string, string>; body?: string }
+
+function scripted(...steps: Array<() => Response>) {
+  const seen: Seen[] = []
+  let i = 0
+  const fetchFn = (async (input: URL | string, init?: RequestInit) => {
+    seen.push({
+      url: String(input),
+      method: init?.method ?? "GET",
+      headers: { ...(init?.headers as Record<string, string>) },
+      body: typeof init?.body === "string" ? init.body : undefined,
+    })
+    return steps[Math.min(i++, steps.length - 1)]()
+  }) as unknown as typeof fetch
+  return { fetchFn, seen }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } })
+const timeout = () => {
+  throw Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" })
+}
+
+const CHARGE = {
+  id: "CH0000000001A",
+  amount: 1000,
+  amount_captured: 400,
+  amount_refunded: 0,
+  currency: "usd",
+  captured: true,
+  paid: true,
+  status: "succeeded",
+  ref_num: "123456789012",
+  auth_code: "OK1234",
+}
+
+const client = (fetchFn: typeof fetch, maxRetries = 2) =>
+  new CloverClient({ privateKey: KEY, baseUrl: "http://clover.test", clientIp: "192.0.2.1", maxRetries, initialBackoffMs: 1, maxBackoffMs: 2, fetch: fetchFn })
+
+describe("CloverClient on the wire", () => {
+  it("POST: bearer key, the caller's idempotency-key on every attempt, x-forwarded-for, JSON body", async () => {
+    const { fetchFn, seen } = scripted(json(503, { error: { type: "api_error" } }), json(200, CHARGE))
+    await client(fetchFn).captureCharge("CH0000000001A", { amount: 400 }, { idempotencyKey: "cap_row_1" })
+    expect(seen).toHaveLength(2)
+    for (const attempt of seen) {
+      expect(attempt.url).toBe("http://clover.test/v1/charges/CH0000000001A/capture")
+      expect(attempt.method).toBe("POST")
+      expect(attempt.headers).toMatchObject({
+        Authorization: `Bearer ${KEY}`,
+        "idempotency-key": "cap_row_1",
+        "x-forwarded-for": "192.0.2.1",
+        "Content-Type": "application/json",
+      })
+      expect(JSON.parse(attempt.body!)).toEqual({ amount: 400 })
+    }
+  })
+
+  it("GET: no idempotency key, no body", async () => {
+    const { fetchFn, seen } = scripted(json(200, { object: "list", data: [] }))
+    await client(fetchFn).listRefunds({ charge: "CH0000000001A" })
+    expect(seen[0].url).toBe("http://clover.test/v1/refunds?charge=CH0000000001A")
+    expect(seen[0].headers).not.toHaveProperty("idempotency-key")
+    expect(seen[0].body).toBeUndefined()
+  })
+
+  it("a per-call client IP wins; refunds go without one when none is known", async () => {
+    const { fetchFn, seen } = scripted(json(200, { id: "R1", charge: "C", currency: "usd", status: "succeeded", amount: 1 }))
+    const noIp = new CloverClient({ privateKey: KEY, baseUrl: "http://clover.test", fetch: fetchFn })
+    await noIp.createRefund({ charge: "C" }, { idempotencyKey: "r1" })
+    expect(seen[0].headers).not.toHaveProperty("x-forwarded-for")
+    await expect(noIp.captureCharge("C", {}, { idempotencyKey: "c1" })).rejects.toMatchObject({ param: "x-forwarded-for" })
+    const { fetchFn: f2, seen: s2 } = scripted(json(200, CHARGE))
+    await client(f2).captureCharge("C", {}, { idempotencyKey: "c1", clientIp: "203.0.113.9" })
+    expect(s2[0].headers["x-forwarded-for"]).toBe("203.0.113.9")
+  })
+
+  it("refuses a POST without a usable idempotency key", async () => {
+    const { fetchFn, seen } = scripted(json(200, CHARGE))
+    await expect(client(fetchFn).captureCharge("C", {}, { idempotencyKey: "" })).rejects.toMatchObject({ param: "idempotency-key" })
+    await expect(client(fetchFn).captureCharge("C", {}, { idempotencyKey: "has space" })).rejects.toBeInstanceOf(GatewayError)
+    expect(seen).toHaveLength(0)
+  })
+
+  it("authentication_error is not retried and hides the key even if echoed", async () => {
+    const { fetchFn, seen } = scripted(json(401, { error: { type: "authentication_error", message: `bad key ${KEY}` } }))
+    const err = await client(fetchFn).getCharge("C").catch((e) => e)
+    expect(seen).toHaveLength(1)
+    expect(err).toMatchObject({ type: "authentication_error", retryable: false })
+    expect(err.message).not.toContain(KEY)
+  })
+})
+
+describe("an unclear outcome stays unclear", () => {
+  it.each([
+    ["a 409 idempotency error", json(409, { error: { type: "idempotency_error", code: "idempotency_key_reused" } })],
+    ["a 400 invalid request", json(400, { error: { type: "invalid_request_error", code: "invalid_charge_amount", param: "amount" } })],
+    ["a 404", json(404, { error: { type: "invalid_request_error", code: "resource_missing" } })],
+  ])("timeout, then %s → outcomeUnknown", async (_name, second) => {
+    const { fetchFn } = scripted(timeout, second)
+    const err = await client(fetchFn, 1).captureCharge("C", {}, { idempotencyKey: "k" }).catch((e) => e)
+    expect(err).toBeInstanceOf(GatewayError)
+    expect(err.outcomeUnknown).toBe(true)
+  })
+
+  it("timeout, then a replayed decline → the decline is final", async () => {
+    const { fetchFn } = scripted(timeout, json(402, { error: { type: "card_error", code: "card_declined", decline_code: "do_not_honor" } }))
+    const err = await client(fetchFn, 1).captureCharge("C", {}, { idempotencyKey: "k" }).catch((e) => e)
+    expect(err).toMatchObject({ type: "card_error", outcomeUnknown: false })
+  })
+})
+
+describe("CloverGateway with scripted answers", () => {
+  const gw = (fetchFn: typeof fetch) =>
+    new CloverGateway({ privateKey: KEY, baseUrl: "http://clover.test", clientIp: "192.0.2.1", maxRetries: 0, fetch: fetchFn })
+
+  it("a card_error answered with HTTP 400 (as seed 004 documents) is still a declined result", async () => {
+    const { fetchFn } = scripted(json(400, { error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds", charge: "CH1", message: "Declined" } }))
+    const result = await gw(fetchFn).capture({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "k" })
+    expect(result).toMatchObject({ status: "failed", declineCode: "insufficient_funds", errorCode: "card_declined" })
+  })
+
+  it("a 200 capture whose body does not show the capture is checked with a fresh GET", async () => {
+    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
+    const { fetchFn, seen } = scripted(json(200, notShown), json(200, CHARGE))
+    const result = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" })
+    expect(seen.map((s) => s.method)).toEqual(["POST", "GET"])
+    expect(result).toMatchObject({ status: "succeeded", amount: 400 })
+  })
+
+  it("…and stays pending when the GET does not show it either", async () => {
+    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
+    const { fetchFn } = scripted(json(200, notShown), json(200, notShown))
+    const result = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" })
+    expect(result).toMatchObject({ status: "pending", amount: 400 })
+  })
+
+  it("if that confirming GET fails, the capture's outcome is unknown, not failed", async () => {
+    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
+    const { fetchFn } = scripted(json(200, notShown), json(404, { error: { type: "invalid_request_error", code: "resource_missing" } }))
+    const err = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" }).catch((e) => e)
+    expect(err).toMatchObject({ code: "resource_missing", outcomeUnknown: true })
+  })
+
+  it("charge_already_captured, then the GET fails → outcomeUnknown", async () => {
+    const already = json(400, { error: { type: "invalid_request_error", code: "charge_already_captured" } })
+    const { fetchFn } = scripted(already, json(401, { error: { type: "authentication_error" } }))
+    const err = await gw(fetchFn).capture({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "k" }).catch((e) => e)
+    expect(err).toMatchObject({ type: "authentication_error", outcomeUnknown: true })
+  })
+
+  it("charge_already_refunded on a refund is a success only when our refund is found", async () => {
+    const already = json(400, { error: { type: "invalid_request_error", code: "charge_already_refunded" } })
+    const mine = { id: "R9", charge: "CH1", currency: "usd", status: "succeeded", amount: 100, metadata: { idempotency_key: "ref_1" } }
+    const { fetchFn } = scripted(already, json(200, { object: "list", data: [mine] }))
+    expect(await gw(fetchFn).refund({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "ref_1" })).toMatchObject({
+      status: "succeeded",
+      gatewayRefundId: "R9",
+    })
+    const { fetchFn: other } = scripted(already, json(200, { object: "list", data: [] }))
+    await expect(gw(other).refund({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "ref_1" })).rejects.toMatchObject({
+      code: "charge_already_refunded",
+    })
+  })
+})

@@ -1,0 +1,8 @@
+export { CloverGateway, REFUND_KEY_METADATA } from "./clover-gateway"
+export type { CloverAuthorizeRequest, CloverCaptureRequest, CloverGatewayOptions, CloverRefundRequest } from "./clover-gateway"
+export { CloverClient, CLOVER_BASE_URLS } from "./client"
+export type { CloverClientOptions, CloverEnvironment, CloverRequest, PostOptions } from "./client"
+export { CloverApiError } from "./errors"
+export type { CloverLevel2Input } from "./mapper"
+export * as cloverMapper from "./mapper"
+export type * from "./types"

@@ -1,0 +1,199 @@
+/**
+ * Clover Ecommerce simulator: an in-memory HTTP server of the part of Clover's Ecommerce API the
+ * plugin uses (charges, capture, refunds), for tests, the demo and developers without
+ * credentials. `node:http` only; it logs nothing. Sources: `/work/shared/reference/gateways.md`
+ * section B (cited as B.n), F, G, and seed 004 (Clover's "Capture a charge").
+ *
+ * # Contract
+ *
+ * Conventions
+ * - JSON bodies; amounts are integer cents; currency lower-case ISO 4217; `created` is unix ms
+ *   (B.1, B.3). Ids are 13 upper-case alphanumerics (B.3).
+ * - Errors: `{ error: { type, code, message, param?, decline_code?, charge?, doc_url } }` with
+ *   `type` one of api_connection_error, api_error, authentication_error, card_error,
+ *   idempotency_error, invalid_request_error, rate_limit_error (B.4, seed 004 response table).
+ *   HTTP codes as in B.4's appendix: 400 invalid request (with `param`), 401 authentication,
+ *   402 card_error ("Request Failed"; seed 004 lists card errors under 400, a client must accept
+ *   both), 404 unknown object, 409 idempotency conflict, 429 rate limit, 5xx api_error.
+ *
+ * Headers (B.1)
+ * - `Authorization: Bearer <private key>` on every `/v1` request, otherwise 401
+ *   `authentication_error` / `unauthorized`. Accepted keys: `privateKeys` option, or by default
+ *   any token of 8+ visible characters. The key is never echoed or stored (only a hash scopes
+ *   idempotency records).
+ * - `x-forwarded-for` is required on `POST /v1/charges` and `POST /v1/charges/:id/capture`
+ *   ("Requests that don't include the header are not successful"): 400 `missing`, param
+ *   `x-forwarded-for`.
+ * - `idempotency-key` (≤ 255 chars) is required on `POST /v1/charges` (B.1 "a required value"):
+ *   400 `missing`, param `idempotency-key`; honoured when present on every POST.
+ *
+ * Idempotency (B.4 says Clover documents no window or mismatch rule; modelled on Stripe, C.2,
+ * with the status the brief asked for)
+ * - Scoped per private key. Same key + same method, path and body (key order ignored) → the
+ *   stored status and body are replayed with `Idempotent-Replayed: true`, nothing runs again.
+ * - Same key + another request → 409 `idempotency_error` / `idempotency_key_reused`, param
+ *   `idempotency-key`.
+ * - Stored: 2xx and 402 declines. Not stored: validation errors, 404, "already captured /
+ *   refunded" (re-evaluated on the next request), and fault answers (the request did not run).
+ *   Records never expire (the 24 h of other gateways is not modelled).
+ *
+ * Charges (B.2, B.3)
+ * - `POST /v1/charges` `{ amount, currency, source, capture? (default true; "false" string
+ *   accepted as in the pre-auth example), description? (≤ 255), metadata?, receipt_email?,
+ *   level2? }` → 200 charge. amount > 99 999 999 → 400 `amount_too_large` (B.4 appendix).
+ * - Charge: `{ id, object: "charge", amount, amount_captured, amount_refunded, currency, created,
+ *   captured, paid, refunded, status: "succeeded" | "failed", outcome { network_status, type },
+ *   ref_num, auth_code, order, source { id, object, brand, first6, last4, exp_month, exp_year },
+ *   description, metadata, receipt_email, level2, failure_code, failure_message, livemode }`.
+ *   `capture: false` → an authorization: `captured: false`, `amount_captured: 0`.
+ * - Test tokens (stand-ins for tokenizer output): `clv_test_visa`, `clv_test_mastercard`
+ *   authorize; `clv_test_decline_<code>` → 402 `card_error` / `card_declined`, `decline_code:
+ *   <code>`, `charge: <id>` of a stored failed charge (`status: "failed"`, `paid: false`,
+ *   `failure_code: <code>`); `clv_test_capture_decline_<code>` authorizes but every capture is
+ *   declined that way (the charge stays uncaptured and releasable); `clv_test_refund_decline_<code>`
+ *   declines refunds of captured money. Other tokens → 400 `invalid_request`, param `source`.
+ * - `GET /v1/charges/:id` → 200 charge | 404 `resource_missing`.
+ *
+ * Capture (seed 004; B.2; F)
+ * - `POST /v1/charges/:id/capture` `{ amount? (default: the whole charge), receipt_email?
+ *   (overrides the charge's; 400 `email_invalid`), level2? }` → 200 charge with `captured: true`
+ *   and `amount_captured` (seed 004 "Returns the charge object with any captured value set to
+ *   true"; its sample's `captured: false` is the doc inconsistency noted in B.3).
+ * - One capture per charge. A partial capture releases the rest (F: Clover documents "The
+ *   balance is refunded" only for device pre-auths; multi-capture via `split_shipment` needs a
+ *   merchant setting and is not modelled: `split_shipment` is validated and stored only).
+ *   `amount_refunded` does not count the released rest.
+ * - A second capture → 400 `charge_already_captured` (B.4 "Do not retry"); capture of a released
+ *   charge → 400 `charge_already_refunded`; of a failed charge → 400 `invalid_request`;
+ *   amount > charge amount → 400 `invalid_charge_amount`, param `amount`.
+ * - `level2` (docs "Level 2 data"): tax_amount, discount_amount, freight_amount, duty_amount
+ *   (integer cents ≥ 0), tax_indicator (0|1|2), purchase_identifier, pc_order_number,
+ *   destination_postal_code, shipping_from_postal_code, destination_country_code (3 digits),
+ *   merchant_tax_id, product_description, split_shipment ("n/m"). Unknown fields → 400, param
+ *   `level2.<field>`; tax_amount needs pc_order_number (400 `missing`) and ≤ amount
+ *   (400 `invalid_tax_amount`). Stored on the charge (merged over create-time level2).
+ *
+ * Refunds (B.2)
+ * - `POST /v1/refunds` `{ charge, amount?, reason? (duplicate | fraudulent |
+ *   requested_by_customer), metadata? }` → 200 `{ id, object: "refund", amount, charge,
+ *   currency, created, status: "succeeded", reason, metadata }`.
+ * - Captured charge: amount ≤ amount_captured − amount_refunded (default: all of it; the brief's
+ *   rule, stricter than B.2's "up to the original charge amount"); more → 400
+ *   `amount_too_large`, param `amount`; nothing left → 400 `charge_already_refunded`.
+ * - Uncaptured charge: a refund releases the authorization (B.2: no void endpoint), in full only
+ *   (a partial amount → 400 `invalid_request`, param `amount`); `refunded: true`,
+ *   `amount_refunded: amount`; releasing again → 400 `charge_already_refunded`.
+ * - `GET /v1/refunds/:id` → refund | 404; `GET /v1/refunds?charge=<id>` → `{ object: "list",
+ *   data: Refund[], has_more: false }` (creation order).
+ * - Unknown `/v1` path → 404; known path, other method → 405.
+ *
+ * Concurrency: checks and mutation of a request run synchronously, so requests on one charge
+ * apply strictly one at a time (two racing captures: one succeeds, one gets
+ * `charge_already_captured`).
+ *
+ * Control API (no auth; tests only)
+ * - `POST /__control/faults` `{ faults: Fault[] }` queues faults (shared queue, `../shared`); each
+ *   is consumed by the next `/v1` request(s) it matches (`match.method`, `match.path`: substring of
+ *   path + query or a regex source; `times`, default 1). Kinds: `delay` (wait `delayMs`, then
+ *   act normally), `timeout` (a long delay, 30 s by default), `status_500` / `status_503`
+ *   (`api_error`, not acting), `status_429` (`rate_limit_error` / `rate_limit` with `Retry-After:
+ *   retryAfterSeconds`, default 1, not acting), `reset_before` (socket destroyed, not acting),
+ *   `reset_after` / `lost_response` (act and store the idempotency record, then destroy the
+ *   socket; `delayMs` first), `malformed` (act, answer 200 with a truncated body).
+ * - `GET /__control/faults` lists, `DELETE /__control/faults` clears the queue.
+ * - `GET /__control/state` → `{ counts: { charges, captures, refunds, requests, replays },
+ *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,
+ *   faults }`. `POST /__control/reset` clears everything.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { BodyTooLargeError, header, readBody, respondWithFault, send, startServer } from "../shared"
+import { handleApiRequest, type CloverApiOptions } from "./api"
+import { handleControlRequest } from "./control"
+import { CloverSimError, faultError, invalidRequest } from "./errors"
+import { CloverSandboxState } from "./state"
+
+export type CloverSandboxOptions = CloverApiOptions & {
+  /** Default 0: an ephemeral port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+}
+
+export type CloverSandboxHandle = {
+  url: string
+  port: number
+  close(): Promise<void>
+  state: CloverSandboxState
+}
+
+export async function startCloverSandbox(opts: CloverSandboxOptions = {}): Promise<CloverSandboxHandle> {
+  const state = new CloverSandboxState()
+  const apiOptions: CloverApiOptions = { privateKeys: opts.privateKeys }
+  // `lifecycle` is assigned before any request can arrive: the listen callback resolves
+  // startServer in a microtask, an incoming connection needs a later I/O callback.
+  const lifecycle = await startServer({
+    port: opts.port,
+    host: opts.host,
+    handler: (req, res) => handle(state, apiOptions, req, res, lifecycle.sleep),
+    onUnexpectedError: (res) => {
+      // A simulator bug: answer if still possible; never log the request (it holds a key).
+      send(res, new CloverSimError(500, "api_error", "internal_error", "The Clover simulator failed unexpectedly.").toResponse())
+    },
+  })
+  return { url: lifecycle.url, port: lifecycle.port, state, close: () => lifecycle.close() }
+}
+
+async function handle(
+  state: CloverSandboxState,
+  apiOptions: CloverApiOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sleep: (ms: number) => Promise<void>
+): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase()
+  const url = new URL(req.url ?? "/", "http://clover.invalid")
+
+  let rawBody: string
+  try {
+    rawBody = await readBody(req)
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      send(res, invalidRequest("invalid_request", "The request body is larger than 1 MB.", undefined, 413).toResponse())
+    } else {
+      req.socket.destroy()
+    }
+    return
+  }
+
+  if (url.pathname.startsWith("/__control/")) {
+    send(res, handleControlRequest(state, method, url.pathname, rawBody))
+    return
+  }
+  if (url.pathname !== "/v1" && !url.pathname.startsWith("/v1/")) {
+    send(res, invalidRequest("resource_missing", `Unrecognized request URL (${method} ${url.pathname}).`, undefined, 404).toResponse())
+    return
+  }
+
+  state.requests += 1
+  await respondWithFault({
+    req,
+    res,
+    fault: state.faults.take(method, url.pathname + url.search),
+    sleep,
+    renderError: faultError,
+    // Synchronous: the idempotency lookup, the checks and the mutation happen in one go.
+    act: () =>
+      handleApiRequest(
+        state,
+        {
+          method,
+          url,
+          authorization: header(req, "authorization"),
+          idempotencyKey: header(req, "idempotency-key"),
+          forwardedFor: header(req, "x-forwarded-for"),
+          rawBody,
+        },
+        apiOptions
+      ),
+  })
+}

@@ -1,0 +1,155 @@
+/**
+ * In-memory store of the Clover simulator: charges, refunds, idempotency records, queued faults
+ * and counters. Synchronous on purpose: a handler checks and mutates without an `await` in
+ * between, so requests on one charge are applied strictly one at a time.
+ */
+import { randomBytes, randomInt } from "node:crypto"
+import { FaultQueue } from "../shared"
+
+export type Metadata = Record<string, unknown>
+
+export type SimCardSource = { id: string; object: "source"; brand: string; first6: string; last4: string; exp_month: string; exp_year: string }
+
+/** The charge object (gateways.md B.3), stored exactly as it is rendered. */
+export type SimCharge = {
+  id: string
+  object: "charge"
+  amount: number
+  amount_captured: number
+  amount_refunded: number
+  currency: string
+  created: number
+  captured: boolean
+  paid: boolean
+  refunded: boolean
+  status: "succeeded" | "failed"
+  outcome: { network_status: string; type: string }
+  ref_num: string | null
+  auth_code: string | null
+  order: string
+  source: SimCardSource
+  description: string | null
+  metadata: Metadata
+  receipt_email: string | null
+  level2: Record<string, unknown> | null
+  failure_code: string | null
+  failure_message: string | null
+  livemode: false
+}
+
+export type SimRefund = {
+  id: string
+  object: "refund"
+  amount: number
+  charge: string
+  currency: string
+  created: number
+  status: "succeeded"
+  reason: string | null
+  metadata: Metadata
+}
+
+/** What the simulator knows about a charge beyond its wire object. */
+export type ChargeBehaviour = {
+  /** `clv_test_capture_decline_<code>`: every capture is declined with this code. */
+  captureDeclineCode?: string
+  /** `clv_test_refund_decline_<code>`: every refund of captured money is declined. */
+  refundDeclineCode?: string
+}
+
+/** Per charge, for tests that must prove "exactly one capture". */
+export type ChargeCounts = {
+  /** Captures that changed the charge (0 or 1: Clover captures a charge once). */
+  captures: number
+  /** Capture requests that reached the handler or were replayed. */
+  capture_requests: number
+  /** Refunds executed (including a release). */
+  refunds: number
+  /** Responses replayed for an idempotency key, any endpoint. */
+  replays: number
+}
+
+export type IdempotencyRecord = { fingerprint: string; status: number; body: string; chargeId?: string }
+
+export type CloverSandboxCounts = { charges: number; captures: number; refunds: number; requests: number; replays: number }
+
+export type CloverSandboxSnapshot = {
+  counts: CloverSandboxCounts
+  charges: Array<SimCharge & { counts: ChargeCounts }>
+  refunds: SimRefund[]
+  faults: ReturnType<FaultQueue["list"]>
+}
+
+const ALNUM = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"
+
+/** Clover ids: 13 upper-case alphanumerics (B.3). */
+export function cloverId(): string {
+  const bytes = randomBytes(13)
+  let id = ""
+  for (const byte of bytes) id += ALNUM[byte % ALNUM.length]
+  return id
+}
+
+export const digits = (n: number): string => Array.from({ length: n }, () => String(randomInt(10))).join("")
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
+const zeroCounts = (): ChargeCounts => ({ captures: 0, capture_requests: 0, refunds: 0, replays: 0 })
+
+export class CloverSandboxState {
+  readonly charges = new Map<string, SimCharge>()
+  readonly behaviour = new Map<string, ChargeBehaviour>()
+  readonly refunds = new Map<string, SimRefund>()
+  readonly chargeCounts = new Map<string, ChargeCounts>()
+  /** Keyed by `<private key hash>:<idempotency-key>`: the private key itself is never stored. */
+  readonly idempotency = new Map<string, IdempotencyRecord>()
+  readonly faults = new FaultQueue()
+  /** `/v1/*` requests received, including rejected and faulted ones. */
+  requests = 0
+  replays = 0
+
+  addCharge(charge: SimCharge, behaviour: ChargeBehaviour = {}): void {
+    this.charges.set(charge.id, charge)
+    this.behaviour.set(charge.id, behaviour)
+    this.chargeCounts.set(charge.id, zeroCounts())
+  }
+
+  countsOf(chargeId: string): ChargeCounts {
+    let counts = this.chargeCounts.get(chargeId)
+    if (!counts) {
+      counts = zeroCounts()
+      this.chargeCounts.set(chargeId, counts)
+    }
+    return counts
+  }
+
+  refundsOf(chargeId: string): SimRefund[] {
+    return [...this.refunds.values()].filter((refund) => refund.charge === chargeId)
+  }
+
+  counts(): CloverSandboxCounts {
+    let captures = 0
+    for (const counts of this.chargeCounts.values()) captures += counts.captures
+    return { charges: this.charges.size, captures, refunds: this.refunds.size, requests: this.requests, replays: this.replays }
+  }
+
+  snapshot(): CloverSandboxSnapshot {
+    return {
+      counts: this.counts(),
+      charges: [...this.charges.values()].map((charge) => ({ ...clone(charge), counts: { ...this.countsOf(charge.id) } })),
+      refunds: [...this.refunds.values()].map(clone),
+      faults: this.faults.list(),
+    }
+  }
+
+  reset(): void {
+    this.charges.clear()
+    this.behaviour.clear()
+    this.refunds.clear()
+    this.chargeCounts.clear()
+    this.idempotency.clear()
+    this.faults.clear()
+    this.requests = 0
+    this.replays = 0
+  }
+}
