@@ -18,6 +18,17 @@ const capturesOptions = {
     baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
     apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",
   },
+  // Mollie (or the Mollie simulator in dist/sandbox/mollie) when a key is given.
+  ...(env.MOLLIE_API_KEY
+    ? {
+        mollie: {
+          apiKey: env.MOLLIE_API_KEY,
+          ...(env.MOLLIE_BASE_URL ? { baseUrl: env.MOLLIE_BASE_URL } : {}),
+          redirectUrl: env.MOLLIE_REDIRECT_URL || "http://localhost:8000/checkout/complete",
+          ...(env.MOLLIE_WEBHOOK_URL ? { webhookUrl: env.MOLLIE_WEBHOOK_URL } : {}),
+        },
+      }
+    : {}),
 }
 
 module.exports = {

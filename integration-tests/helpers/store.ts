@@ -19,6 +19,8 @@ export type TestContext = SeededStore & {
   medusaUrl: string
   sandboxUrl: string
   sandboxApiKey: string
+  mollieUrl: string
+  mollieApiKey: string
   databaseUrl: string
   serverEnv: Record<string, string>
 }
@@ -32,13 +34,23 @@ export type PlacedOrder = {
   paymentRef: string
 }
 
-export const seedStore: (opts: { medusaUrl: string; admin: { email: string; password: string } }) => Promise<SeededStore> =
+export const seedStore: (opts: {
+  medusaUrl: string
+  admin: { email: string; password: string }
+  paymentProviders?: string[]
+}) => Promise<SeededStore> =
   seed.seedStore
 
-export function placeOrder(
-  ctx: TestContext,
-  opts: { quantity?: number; source?: string; currency?: "eur" | "jpy" } = {}
-): Promise<PlacedOrder> {
+export type OrderOptions = {
+  quantity?: number
+  source?: string
+  currency?: "eur" | "jpy"
+  provider?: "captures-sandbox" | "mollie"
+  /** The shopper's step at a hosted checkout, with the payment session's data. */
+  beforeComplete?: (sessionData: Record<string, any>) => Promise<void> // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export function placeOrder(ctx: TestContext, opts: OrderOptions = {}): Promise<PlacedOrder> {
   return seed.placeOrder(ctx, ctx, opts)
 }
 

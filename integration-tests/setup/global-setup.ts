@@ -6,6 +6,7 @@
  * a store to sell in (region, shipping, product) made through the admin API.
  * Tests find it all in process.env.CAPTURES_TEST_CONTEXT.
  */
+import { startMollieSandbox } from "../../src/sandbox/mollie"
 import { startSandboxGateway } from "../../src/sandbox/sandbox-gateway"
 import { seedStore, type TestContext } from "../helpers/store"
 
@@ -15,8 +16,11 @@ const { provideDatabase } = require("../../scripts/lib/database")
 const { runMigrations } = require("../../scripts/lib/migrate")
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { startServer } = require("../../scripts/lib/start-server")
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { freePort } = require("../../scripts/lib/free-port")
 
 const SANDBOX_KEY = "sk_test_integration"
+const MOLLIE_KEY = "test_integration0000000000000000"
 const ADMIN = { email: "admin@captures.test", password: "integration-secret" }
 
 export default async function globalSetup(): Promise<void> {
@@ -40,11 +44,21 @@ async function boot(): Promise<void> {
   const sandbox = await startSandboxGateway()
   ;(globalThis as Record<string, unknown>).__capturesSandbox = sandbox
   log(`sandbox gateway on ${sandbox.url}`)
+  // Several partial captures per payment, as the ledger's flows use them (a Mollie account setting).
+  const mollie = await startMollieSandbox({ multiCapture: true })
+  ;(globalThis as Record<string, unknown>).__capturesMollie = mollie
+  log(`mollie simulator on ${mollie.url}`)
+  // Mollie's webhooks need the server's address before it starts.
+  const port = await freePort()
 
   const env = {
     DATABASE_URL: db.url,
     CAPTURES_SANDBOX_URL: sandbox.url,
     CAPTURES_SANDBOX_API_KEY: SANDBOX_KEY,
+    MOLLIE_API_KEY: MOLLIE_KEY,
+    MOLLIE_BASE_URL: mollie.url,
+    MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
+    MOLLIE_REDIRECT_URL: "http://127.0.0.1:8000/checkout/complete",
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     JWT_SECRET: "integration-jwt",
@@ -52,16 +66,18 @@ async function boot(): Promise<void> {
     NODE_ENV: "development",
     LOG_LEVEL: "error",
   }
-  const server = await startServer({ env })
+  const server = await startServer({ env, port })
   ;(globalThis as Record<string, unknown>).__capturesServer = server
   log(`medusa on ${server.url}`)
 
-  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN })
+  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN, paymentProviders: ["captures-sandbox", "mollie"] })
   const context: TestContext = {
     ...store,
     medusaUrl: server.url,
     sandboxUrl: sandbox.url,
     sandboxApiKey: SANDBOX_KEY,
+    mollieUrl: mollie.url,
+    mollieApiKey: MOLLIE_KEY,
     databaseUrl: db.url,
     serverEnv: env,
   }

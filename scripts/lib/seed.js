@@ -35,7 +35,7 @@ async function adminToken(base, admin) {
  * Region EUR (nl, de) and JPY (jp) with the captures-sandbox provider and the
  * manual fulfillment provider, a flat shipping option each, one product.
  */
-async function seedStore({ medusaUrl: base, admin: credentials }) {
+async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders = ["captures-sandbox"] }) {
   const token = await adminToken(base, credentials)
   const auth = { authorization: `Bearer ${token}` }
   const admin = (method, path, body) => ok(http(base, method, path, body, auth), `${method} ${path}`)
@@ -47,7 +47,7 @@ async function seedStore({ medusaUrl: base, admin: credentials }) {
         name,
         currency_code,
         tax_rate: 0,
-        payment_providers: ["captures-sandbox"],
+        payment_providers: paymentProviders,
         fulfillment_providers: ["manual"],
         countries,
       })
@@ -99,8 +99,16 @@ async function seedStore({ medusaUrl: base, admin: credentials }) {
   }
 }
 
-/** Cart → sandbox payment session → complete: a real order with an authorized payment. */
-async function placeOrder(store, { medusaUrl: base }, { quantity = 1, source, currency = "eur" } = {}) {
+/**
+ * Cart → payment session → complete: a real order with an authorized payment.
+ * `provider` picks the payment provider; `beforeComplete(sessionData)` is where
+ * the shopper acts at a hosted checkout (Mollie) before the cart completes.
+ */
+async function placeOrder(
+  store,
+  { medusaUrl: base },
+  { quantity = 1, source, currency = "eur", provider = "captures-sandbox", beforeComplete } = {}
+) {
   const call = (method, path, body) => ok(http(base, method, path, body), `${method} ${path}`)
   const jpy = currency === "jpy"
   const { cart } = await call("POST", "/store/carts", { region_id: jpy ? store.jpyRegionId : store.regionId })
@@ -120,10 +128,11 @@ async function placeOrder(store, { medusaUrl: base }, { quantity = 1, source, cu
     option_id: jpy ? store.jpyShippingOptionId : store.shippingOptionId,
   })
   await call("POST", `/store/carts/${cart.id}/payment-sessions`)
-  await call("POST", `/store/carts/${cart.id}/payment-session`, { provider_id: "captures-sandbox" })
+  const selected = await call("POST", `/store/carts/${cart.id}/payment-session`, { provider_id: provider })
   if (source) {
-    await call("POST", `/store/carts/${cart.id}/payment-sessions/captures-sandbox`, { data: { source } })
+    await call("POST", `/store/carts/${cart.id}/payment-sessions/${provider}`, { data: { source } })
   }
+  if (beforeComplete) await beforeComplete(selected.cart.payment_session.data)
   const completed = await call("POST", `/store/carts/${cart.id}/complete`)
   if (completed.type !== "order") throw new Error(`cart did not complete: ${JSON.stringify(completed)}`)
   const order = completed.data

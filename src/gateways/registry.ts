@@ -1,5 +1,6 @@
 import type { PluginOptions } from "../types/options"
 import type { PaymentGateway } from "./gateway"
+import { MollieGateway } from "./mollie"
 import { SandboxGateway } from "./sandbox"
 
 export type LedgerMode = "test" | "live"
@@ -12,6 +13,7 @@ export type RegisteredGateway = {
 }
 
 export const SANDBOX_PROVIDER_ID = "captures-sandbox"
+export const MOLLIE_PROVIDER_ID = "mollie"
 
 /** The gateways configured in the plugin options, keyed by Medusa provider id. */
 export class GatewayRegistry {
@@ -26,6 +28,19 @@ export class GatewayRegistry {
         mode: apiKey.startsWith("sk_live_") ? "live" : "test",
       })
     }
+    if (options.mollie) this.registerMollie(options.mollie)
+  }
+
+  private registerMollie(options: NonNullable<PluginOptions["mollie"]>): void {
+    const gateway = new MollieGateway({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      redirectUrl: options.redirectUrl,
+      webhookUrl: options.webhookUrl,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    })
+    this.byProvider.set(MOLLIE_PROVIDER_ID, { providerId: MOLLIE_PROVIDER_ID, gateway, mode: gateway.mode })
   }
 
   get(providerId: string): RegisteredGateway | undefined {

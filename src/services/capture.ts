@@ -18,6 +18,7 @@ import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/error
 import { recordEvent, type Actor } from "./ledger/events"
 import { patchFromError, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { lockPayment, type LockedPayment } from "./ledger/payment-lock"
+import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { listCaptures, type CaptureFilters, type Page } from "./ledger/queries"
 
@@ -460,6 +461,65 @@ export default class CaptureService extends TransactionBaseService {
       rest -= part
     }
     return done
+  }
+
+  // ------------------------------------------------------------ gateway sync
+
+  /**
+   * A gateway told us something changed about one of its payments (a webhook).
+   * The message is only a trigger: nothing from it is trusted. We find our
+   * payment by the gateway's reference, record that the gateway called, and
+   * ask the gateway for the state of every capture and refund we have not
+   * settled yet; outcomes only move rows forward, so a repeated or late call
+   * changes nothing.
+   */
+  async syncFromGateway(
+    providerId: string,
+    paymentRef: string,
+    actor: Actor
+  ): Promise<{ known: boolean; settled: number }> {
+    const registered = this.registry.get(providerId)
+    if (!registered) return { known: false, settled: 0 }
+    const paymentId = await findPaymentIdByRef(this.manager_, providerId, paymentRef)
+    if (!paymentId) return { known: false, settled: 0 }
+
+    await this.write((m) =>
+      recordEvent(m, { payment_id: paymentId, type: "webhook.received", actor, data: { payment_ref: paymentRef } })
+    )
+
+    const unsettled = (s: string) => s === "requested" || s === "pending"
+    const captures = await this.manager_.getRepository(Capture).find({
+      where: { payment_id: paymentId },
+      relations: { refunds: true },
+    })
+    let settled = 0
+    for (const capture of captures) {
+      if (unsettled(capture.status)) {
+        const result = await registered.gateway.retrieveCapture({
+          paymentRef,
+          gatewayId: capture.gateway_capture_id ?? undefined,
+          idempotencyKey: capture.id,
+        })
+        // Not found: the call may still be on its way; the reconciler decides later.
+        if (result && result.status !== capture.status) {
+          const after = await this.applyCaptureOutcome(capture.id, patchFromResult(result), actor)
+          if (after.status !== capture.status) settled += 1
+        }
+      }
+      for (const refund of capture.refunds ?? []) {
+        if (!unsettled(refund.status)) continue
+        const result = await registered.gateway.retrieveRefund({
+          paymentRef,
+          gatewayId: refund.gateway_refund_id ?? undefined,
+          idempotencyKey: refund.id,
+        })
+        if (result && result.status !== refund.status) {
+          const after = await this.applyRefundOutcome(refund.id, patchFromResult(result), actor)
+          if (after.refund.status !== refund.status) settled += 1
+        }
+      }
+    }
+    return { known: true, settled }
   }
 
   // ------------------------------------------------------------------- reads

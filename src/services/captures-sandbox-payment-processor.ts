@@ -1,55 +1,24 @@
 import {
-  AbstractPaymentProcessor,
   PaymentSessionStatus,
   type PaymentProcessorContext,
   type PaymentProcessorError,
   type PaymentProcessorSessionResponse,
 } from "@medusajs/medusa"
-import type { EntityManager } from "typeorm"
 import { randomUUID } from "crypto"
-import { SANDBOX_PROVIDER_ID, type RegisteredGateway } from "../gateways/registry"
-import type CaptureService from "./capture"
-import type { Actor } from "./capture"
-import { parsePluginOptions } from "../types/options"
-import { findPaymentIdByRef, processorError, sessionStatusOf } from "./ledger/processor-support"
-
-type SessionData = Record<string, unknown>
-type Cradle = { captureService: CaptureService; manager: EntityManager }
-
-const processorActor: Actor = { type: "processor", id: SANDBOX_PROVIDER_ID }
+import { SANDBOX_PROVIDER_ID } from "../gateways/registry"
+import { LedgerPaymentProcessor, type SessionData } from "./ledger/ledger-payment-processor"
+import { processorError, sessionStatusOf } from "./ledger/processor-support"
 
 /**
  * Medusa payment provider `captures-sandbox`: authorizes against the sandbox
- * gateway (an HTTP simulator shipped in this package) and hands every capture
- * and refund to CaptureService, so core routes land in the ledger too.
+ * gateway (an HTTP simulator shipped in this package); captures and refunds go
+ * through the ledger (LedgerPaymentProcessor).
  *
  * Session data: { amount, currency_code, source, attempt } before
  * authorization; + { payment_ref, status, mode } after.
  */
-class CapturesSandboxPaymentProcessor extends AbstractPaymentProcessor {
+class CapturesSandboxPaymentProcessor extends LedgerPaymentProcessor {
   static override identifier = SANDBOX_PROVIDER_ID
-  // The plugin loader would otherwise re-register processors as SCOPED.
-  static LIFE_TIME = "SINGLETON"
-
-  constructor(container: Cradle, options?: Record<string, unknown>) {
-    super(container as unknown as Record<string, unknown>, options)
-    // Medusa builds payment processors while it boots (to register them), so a
-    // wrong option stops the server here with its message rather than at the
-    // first capture.
-    parsePluginOptions(options)
-  }
-
-  private get cradle(): Cradle {
-    return this.container as unknown as Cradle
-  }
-
-  private gateway(): RegisteredGateway {
-    const registered = this.cradle.captureService.gatewayFor(SANDBOX_PROVIDER_ID)
-    if (!registered) {
-      throw new Error(`medusa-plugin-captures: the "sandbox" option is not set, so ${SANDBOX_PROVIDER_ID} cannot be used`)
-    }
-    return registered
-  }
 
   async initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
     const source = (context.paymentSessionData?.source ?? context.context?.payment_source ?? "tok_visa") as string
@@ -82,7 +51,7 @@ class CapturesSandboxPaymentProcessor extends AbstractPaymentProcessor {
     if (data.payment_ref && data.status === "authorized") {
       return { status: PaymentSessionStatus.AUTHORIZED, data }
     }
-    const { gateway, mode } = this.gateway()
+    const { gateway, mode } = this.registered()
     try {
       const snapshot = await gateway.authorize({
         amount: Number(data.amount),
@@ -103,79 +72,6 @@ class CapturesSandboxPaymentProcessor extends AbstractPaymentProcessor {
     } catch (err) {
       return processorError("The sandbox gateway could not authorize the payment", err)
     }
-  }
-
-  async retrievePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
-    return data
-  }
-
-  async getPaymentStatus(data: SessionData): Promise<PaymentSessionStatus> {
-    if (!data.payment_ref) return PaymentSessionStatus.PENDING
-    const snapshot = await this.gateway().gateway.retrieve(String(data.payment_ref))
-    return sessionStatusOf(snapshot)
-  }
-
-  /** Core's "capture the payment": capture whatever the ledger has not captured yet. */
-  async capturePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
-    const service = this.cradle.captureService
-    const paymentId = await findPaymentIdByRef(this.cradle.manager, SANDBOX_PROVIDER_ID, data.payment_ref)
-    if (!paymentId) return processorError("No payment carries this sandbox payment reference", { code: "payment_not_found" })
-    try {
-      const totals = await service.totalsForPayment(paymentId)
-      if (totals.capturable > 0) {
-        const { capture } = await service.createCapture({ payment_id: paymentId, actor: processorActor })
-        if (capture.status === "failed") {
-          return processorError(`Capture ${capture.id} was declined`, {
-            code: capture.decline_code ?? capture.error_code ?? "declined",
-            message: capture.message,
-          })
-        }
-        if (capture.status !== "succeeded") {
-          return processorError(`Capture ${capture.id} is ${capture.status}; it will be settled by reconciliation`, {
-            code: "capture_unsettled",
-            message: capture.message ?? capture.status,
-          })
-        }
-      }
-      return { ...data, captured_amount: (await service.totalsForPayment(paymentId)).captured }
-    } catch (err) {
-      return processorError("The capture could not be made", err)
-    }
-  }
-
-  /** Core's refund: spread over the payment's captures, newest first, through the ledger. */
-  async refundPayment(data: SessionData, refundAmount: number): Promise<PaymentProcessorError | SessionData> {
-    const service = this.cradle.captureService
-    const paymentId = await findPaymentIdByRef(this.cradle.manager, SANDBOX_PROVIDER_ID, data.payment_ref)
-    if (!paymentId) return processorError("No payment carries this sandbox payment reference", { code: "payment_not_found" })
-    try {
-      const refunds = await service.refundPaymentAmount(paymentId, refundAmount, processorActor)
-      const failed = refunds.find((r) => r.status !== "succeeded")
-      if (failed) {
-        return processorError(`Refund ${failed.id} is ${failed.status}`, {
-          code: failed.decline_code ?? failed.error_code ?? "refund_unsettled",
-          message: failed.message ?? failed.status,
-        })
-      }
-      return data
-    } catch (err) {
-      return processorError("The refund could not be made", err)
-    }
-  }
-
-  async cancelPayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
-    if (!data.payment_ref) return { ...data, status: "canceled" }
-    try {
-      const ref = String(data.payment_ref)
-      const snapshot = await this.gateway().gateway.cancel(ref, `cancel_${ref}`)
-      return { ...data, status: snapshot.status }
-    } catch (err) {
-      return processorError("The authorization could not be released", err)
-    }
-  }
-
-  async deletePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
-    return data
   }
 }
 

@@ -23,9 +23,26 @@ const sandboxOptions = z
   })
   .strict()
 
+const mollieOptions = z
+  .object({
+    /** test_… keys talk to Mollie's test mode, live_… to live mode (and set the ledger's mode). */
+    apiKey: z.string().regex(/^(test|live)_\S+$/, "must be test_… or live_… (no spaces)"),
+    baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").default("https://api.mollie.com"),
+    /** Where Mollie's hosted checkout sends the shopper back to. */
+    redirectUrl: z.string().refine(isHttpUrl, "must be an http(s) URL"),
+    /** Public URL of this server's /hooks/captures/mollie; without it captures settle only by reconciliation. */
+    webhookUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").optional(),
+    /** Payment description shown to the shopper; {cart_id} and {email} are replaced. */
+    description: z.string().min(1).max(255).default("Order {cart_id}"),
+    timeoutMs: z.number().int().positive().default(10_000),
+    maxRetries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+
 export const pluginOptionsSchema = z
   .object({
     sandbox: sandboxOptions.optional(),
+    mollie: mollieOptions.optional(),
     /** Medusa's admin passes this to every plugin that has a UI. */
     enableUI: z.boolean().optional(),
   })
@@ -33,6 +50,7 @@ export const pluginOptionsSchema = z
 
 export type PluginOptions = z.infer<typeof pluginOptionsSchema>
 export type SandboxOptions = z.infer<typeof sandboxOptions>
+export type MollieOptions = z.infer<typeof mollieOptions>
 
 export class PluginOptionsError extends Error {
   constructor(readonly issues: string[]) {

@@ -1,0 +1,110 @@
+import { adminApi } from "../helpers/api"
+import { query } from "../helpers/db"
+import { eventually, molliePayment, mollieOperations, placeMollieOrder } from "../helpers/mollie"
+import { testContext, type PlacedOrder } from "../helpers/store"
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A Mollie order end to end over HTTP: cart → Mollie payment session → the
+ * shopper authorizes on the (simulated) hosted checkout → order → partial
+ * captures that Mollie settles asynchronously and reports by webhook → refund →
+ * Medusa's own capture and refund routes. At the end the ledger, Medusa's order
+ * and Mollie's payment agree.
+ */
+describe("Mollie: manual capture through the ledger", () => {
+  const ctx = testContext()
+  const api = adminApi(ctx)
+  let order: PlacedOrder
+
+  const capture = async (id: string): Promise<Json> => (await api.get(`/admin/captures/${id}?expand=refunds,events`)).body.capture
+  const settled = (id: string) => eventually(() => capture(id), (c) => c.status === "succeeded" || c.status === "failed")
+
+  beforeAll(async () => {
+    order = await placeMollieOrder(ctx)
+  })
+
+  it("creates the order from a payment the shopper authorized at Mollie", async () => {
+    expect(order.paymentRef).toMatch(/^tr_/)
+    const [payment] = await query(ctx, `SELECT provider_id, amount, data FROM payment WHERE id = $1`, [order.paymentId])
+    expect(payment).toMatchObject({ provider_id: "mollie", amount: 11000 })
+    expect(payment.data).toMatchObject({ status: "authorized", mode: "test" })
+    const mollie = await molliePayment(ctx, order.paymentRef)
+    expect(mollie).toMatchObject({ status: "authorized", captureMode: "manual", amount: { currency: "EUR", value: "110.00" } })
+  })
+
+  let first: Json
+  it("captures part; Mollie settles it and its webhook moves the ledger to succeeded", async () => {
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 2500, description: "parcel 1" })
+    expect(res.status).toBe(201)
+    expect(res.body.capture).toMatchObject({ provider_id: "mollie", amount: 2500, mode: "test" })
+    expect(["pending", "succeeded"]).toContain(res.body.capture.status)
+    expect(res.body.capture.gateway_capture_id).toMatch(/^cpt_/)
+
+    first = await settled(res.body.capture.id)
+    expect(first.status).toBe("succeeded")
+    expect(first.events.map((e: Json) => e.type)).toEqual(expect.arrayContaining(["capture.requested", "capture.succeeded"]))
+    expect(first.events.find((e: Json) => e.type === "capture.succeeded").actor_type).toBe("webhook")
+
+    const mollie = await molliePayment(ctx, order.paymentRef)
+    expect(mollie.amountCaptured).toEqual({ currency: "EUR", value: "25.00" })
+  })
+
+  it("takes a second capture", async () => {
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
+    expect(res.status).toBe(201)
+    expect((await settled(res.body.capture.id)).status).toBe("succeeded")
+  })
+
+  it("refunds one capture; the refund settles by webhook", async () => {
+    const res = await api.post(`/admin/captures/${first.id}/refunds`, { amount: 1000, reason: "return" })
+    expect(res.status).toBe(201)
+    expect(["pending", "succeeded"]).toContain(res.body.refund.status)
+    const done = await eventually(
+      () => capture(first.id),
+      (c) => c.refunds[0]?.status === "succeeded"
+    )
+    expect(done).toMatchObject({ refunded_amount: 1000, refund_balance: 1500 })
+    const mollie = await molliePayment(ctx, order.paymentRef)
+    expect(mollie.amountRefunded).toEqual({ currency: "EUR", value: "10.00" })
+  })
+
+  it("lets Medusa's own capture route capture the rest through the ledger", async () => {
+    const res = await api.post(`/admin/orders/${order.orderId}/capture`)
+    expect(res.status).toBe(200)
+    expect(res.body.order.payment_status).toBe("captured")
+    const summary = await eventually(
+      async () => (await api.get(`/admin/orders/${order.orderId}/captures`)).body,
+      (b) => b.totals.pending === 0
+    )
+    expect(summary.totals).toMatchObject({ authorized: 11000, captured: 11000, capturable: 0 })
+    const rest = summary.captures.find((c: Json) => c.initiated_by === "processor")
+    expect(rest).toMatchObject({ amount: 5500, status: "succeeded" })
+  })
+
+  it("lets Medusa's own refund route refund across captures", async () => {
+    const res = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 6000, reason: "other" })
+    expect(res.status).toBe(200)
+    const summary = await eventually(
+      async () => (await api.get(`/admin/orders/${order.orderId}/captures`)).body,
+      (b) => b.totals.refund_pending === 0
+    )
+    expect(summary.totals).toMatchObject({ captured: 11000, refunded: 7000, refundable: 4000 })
+  })
+
+  it("ends with the ledger, Medusa's order and Mollie's payment in agreement", async () => {
+    const ledger = (await api.get(`/admin/orders/${order.orderId}/captures`)).body.totals
+    const medusa = (await api.get(`/admin/orders/${order.orderId}`)).body.order
+    const mollie = await molliePayment(ctx, order.paymentRef)
+    const ops = await mollieOperations(ctx, order.paymentRef)
+
+    expect(ledger).toMatchObject({ authorized: 11000, captured: 11000, refunded: 7000, pending: 0, refund_pending: 0 })
+    expect(mollie.amountCaptured.value).toBe("110.00")
+    expect(mollie.amountRefunded.value).toBe("70.00")
+    expect(ops).toMatchObject({ captures: 3, captured: 11000, refunded: 7000 })
+    expect(medusa).toMatchObject({ paid_total: 11000, refunded_total: 7000, payment_status: "partially_refunded" })
+    const [payment] = await query(ctx, `SELECT amount_refunded, captured_at FROM payment WHERE id = $1`, [order.paymentId])
+    expect(payment.amount_refunded).toBe(7000)
+    expect(payment.captured_at).not.toBeNull()
+  })
+})

@@ -1,0 +1,24 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { MOLLIE_PROVIDER_ID } from "../../../../gateways/registry"
+import { captureService } from "../../../request-context"
+
+const PAYMENT_ID = /^tr_[A-Za-z0-9]+$/
+
+/**
+ * POST /hooks/captures/mollie — Mollie's webhook: a form-encoded `id=tr_…` and
+ * nothing else (classic webhooks are unsigned, gateways.md A.7). The id is only
+ * a trigger: the payment, its captures and refunds are fetched from Mollie and
+ * the ledger follows what Mollie says. An id we do not know gets 200 (Mollie
+ * retries anything else) and changes nothing; a failure to reach Mollie gets a
+ * 5xx so that Mollie calls again.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>
+  const id = typeof body.id === "string" ? body.id.trim() : ""
+  if (!PAYMENT_ID.test(id)) {
+    res.status(400).json({ type: "invalid_data", code: "invalid_id", message: "id: must be a Mollie payment id (tr_…)" })
+    return
+  }
+  await captureService(req).syncFromGateway(MOLLIE_PROVIDER_ID, id, { type: "webhook", id: MOLLIE_PROVIDER_ID })
+  res.status(200).json({ received: true })
+}

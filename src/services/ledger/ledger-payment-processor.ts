@@ -1,0 +1,128 @@
+import {
+  AbstractPaymentProcessor,
+  PaymentSessionStatus,
+  type PaymentProcessorError,
+} from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import type { RegisteredGateway } from "../../gateways/registry"
+import { parsePluginOptions } from "../../types/options"
+import type CaptureService from "../capture"
+import type { Actor } from "./events"
+import { findPaymentIdByRef, processorError, sessionStatusOf } from "./processor-support"
+
+export type SessionData = Record<string, unknown>
+export type ProcessorCradle = { captureService: CaptureService; manager: EntityManager }
+
+/**
+ * What every gateway's Medusa payment processor shares: core's capture and
+ * refund hooks go through CaptureService (so they land in the ledger), and
+ * status, retrieve, cancel and delete work on the gateway reference kept in
+ * `payment.data.payment_ref`. Subclasses add how a payment is started and
+ * authorized at their gateway.
+ */
+export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
+  // The plugin loader would otherwise re-register processors as SCOPED.
+  static LIFE_TIME = "SINGLETON"
+
+  constructor(container: ProcessorCradle, options?: Record<string, unknown>) {
+    super(container as unknown as Record<string, unknown>, options)
+    // Medusa builds payment processors while it boots (to register them), so a
+    // wrong option stops the server here with its message rather than at the
+    // first capture.
+    parsePluginOptions(options)
+  }
+
+  protected get cradle(): ProcessorCradle {
+    return this.container as unknown as ProcessorCradle
+  }
+
+  protected get actor(): Actor {
+    return { type: "processor", id: this.getIdentifier() }
+  }
+
+  protected registered(): RegisteredGateway {
+    const registered = this.cradle.captureService.gatewayFor(this.getIdentifier())
+    if (!registered) {
+      throw new Error(`medusa-plugin-captures: provider "${this.getIdentifier()}" is not configured in the plugin options`)
+    }
+    return registered
+  }
+
+  async retrievePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
+    return data
+  }
+
+  async getPaymentStatus(data: SessionData): Promise<PaymentSessionStatus> {
+    if (!data.payment_ref) return PaymentSessionStatus.PENDING
+    return sessionStatusOf(await this.registered().gateway.retrieve(String(data.payment_ref)))
+  }
+
+  /**
+   * Core's "capture the payment": capture whatever the ledger has not captured
+   * yet. A capture the gateway accepted but settles later (`pending`) counts as
+   * done for Medusa, which knows no pending state; its outcome lands in the
+   * ledger when the gateway reports it.
+   */
+  async capturePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
+    const service = this.cradle.captureService
+    const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
+    if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
+    try {
+      const totals = await service.totalsForPayment(paymentId)
+      if (totals.capturable > 0) {
+        const { capture } = await service.createCapture({ payment_id: paymentId, actor: this.actor })
+        if (capture.status === "failed") {
+          return processorError(`Capture ${capture.id} was declined`, {
+            code: capture.decline_code ?? capture.error_code ?? "declined",
+            message: capture.message,
+          })
+        }
+        if (capture.status === "requested") {
+          return processorError(`The outcome of capture ${capture.id} is not known yet; it will be reconciled`, {
+            code: "capture_unresolved",
+            message: capture.message ?? "no answer from the gateway",
+          })
+        }
+      }
+      return { ...data, captured_amount: (await service.totalsForPayment(paymentId)).captured }
+    } catch (err) {
+      return processorError("The capture could not be made", err)
+    }
+  }
+
+  /** Core's refund: spread over the payment's captures, newest first, through the ledger. */
+  async refundPayment(data: SessionData, refundAmount: number): Promise<PaymentProcessorError | SessionData> {
+    const service = this.cradle.captureService
+    const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
+    if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
+    try {
+      const refunds = await service.refundPaymentAmount(paymentId, refundAmount, this.actor)
+      const unsettled = refunds.find((r) => r.status === "failed" || r.status === "requested")
+      if (unsettled) {
+        return processorError(`Refund ${unsettled.id} is ${unsettled.status}`, {
+          code: unsettled.decline_code ?? unsettled.error_code ?? "refund_unsettled",
+          message: unsettled.message ?? unsettled.status,
+        })
+      }
+      return data
+    } catch (err) {
+      return processorError("The refund could not be made", err)
+    }
+  }
+
+  /** Release what is left of the authorization. */
+  async cancelPayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
+    if (!data.payment_ref) return { ...data, status: "canceled" }
+    try {
+      const ref = String(data.payment_ref)
+      const snapshot = await this.registered().gateway.cancel(ref, `cancel_${ref}`)
+      return { ...data, status: snapshot.status }
+    } catch (err) {
+      return processorError("The authorization could not be released", err)
+    }
+  }
+
+  async deletePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
+    return data
+  }
+}
