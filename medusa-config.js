@@ -29,6 +29,18 @@ const capturesOptions = {
         },
       }
     : {}),
+  // Clover (or the Clover simulator in dist/sandbox/clover) when a private key is given.
+  ...(env.CLOVER_PRIVATE_KEY
+    ? {
+        clover: {
+          privateKey: env.CLOVER_PRIVATE_KEY,
+          environment: env.CLOVER_ENVIRONMENT === "production" ? "production" : "sandbox",
+          ...(env.CLOVER_BASE_URL ? { baseUrl: env.CLOVER_BASE_URL } : {}),
+          sendReceiptEmail: env.CLOVER_SEND_RECEIPT_EMAIL !== "false",
+          level2: env.CLOVER_LEVEL2 !== "false",
+        },
+      }
+    : {}),
 }
 
 module.exports = {

@@ -10,9 +10,12 @@ export type SeededStore = {
   regionId: string
   /** A region whose currency has no minor unit (JPY). */
   jpyRegionId: string
+  /** USD with 10 % sales tax (Clover). */
+  usRegionId: string
   variantId: string
   shippingOptionId: string
   jpyShippingOptionId: string
+  usShippingOptionId: string
 }
 
 export type TestContext = SeededStore & {
@@ -21,6 +24,8 @@ export type TestContext = SeededStore & {
   sandboxApiKey: string
   mollieUrl: string
   mollieApiKey: string
+  cloverUrl: string
+  cloverPrivateKey: string
   databaseUrl: string
   serverEnv: Record<string, string>
 }
@@ -44,8 +49,8 @@ export const seedStore: (opts: {
 export type OrderOptions = {
   quantity?: number
   source?: string
-  currency?: "eur" | "jpy"
-  provider?: "captures-sandbox" | "mollie"
+  currency?: "eur" | "jpy" | "usd"
+  provider?: "captures-sandbox" | "mollie" | "clover"
   /** The shopper's step at a hosted checkout, with the payment session's data. */
   beforeComplete?: (sessionData: Record<string, any>) => Promise<void> // eslint-disable-line @typescript-eslint/no-explicit-any
 }

@@ -6,6 +6,7 @@
  * a store to sell in (region, shipping, product) made through the admin API.
  * Tests find it all in process.env.CAPTURES_TEST_CONTEXT.
  */
+import { startCloverSandbox } from "../../src/sandbox/clover"
 import { startMollieSandbox } from "../../src/sandbox/mollie"
 import { startSandboxGateway } from "../../src/sandbox/sandbox-gateway"
 import { seedStore, type TestContext } from "../helpers/store"
@@ -21,6 +22,7 @@ const { freePort } = require("../../scripts/lib/free-port")
 
 const SANDBOX_KEY = "sk_test_integration"
 const MOLLIE_KEY = "test_integration0000000000000000"
+const CLOVER_KEY = "clover-integration-private-key"
 const ADMIN = { email: "admin@captures.test", password: "integration-secret" }
 
 export default async function globalSetup(): Promise<void> {
@@ -48,6 +50,9 @@ async function boot(): Promise<void> {
   const mollie = await startMollieSandbox({ multiCapture: true })
   ;(globalThis as Record<string, unknown>).__capturesMollie = mollie
   log(`mollie simulator on ${mollie.url}`)
+  const clover = await startCloverSandbox()
+  ;(globalThis as Record<string, unknown>).__capturesClover = clover
+  log(`clover simulator on ${clover.url}`)
   // Mollie's webhooks need the server's address before it starts.
   const port = await freePort()
 
@@ -59,6 +64,8 @@ async function boot(): Promise<void> {
     MOLLIE_BASE_URL: mollie.url,
     MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
     MOLLIE_REDIRECT_URL: "http://127.0.0.1:8000/checkout/complete",
+    CLOVER_PRIVATE_KEY: CLOVER_KEY,
+    CLOVER_BASE_URL: clover.url,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     JWT_SECRET: "integration-jwt",
@@ -70,7 +77,7 @@ async function boot(): Promise<void> {
   ;(globalThis as Record<string, unknown>).__capturesServer = server
   log(`medusa on ${server.url}`)
 
-  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN, paymentProviders: ["captures-sandbox", "mollie"] })
+  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN, paymentProviders: ["captures-sandbox", "mollie", "clover"] })
   const context: TestContext = {
     ...store,
     medusaUrl: server.url,
@@ -78,6 +85,8 @@ async function boot(): Promise<void> {
     sandboxApiKey: SANDBOX_KEY,
     mollieUrl: mollie.url,
     mollieApiKey: MOLLIE_KEY,
+    cloverUrl: clover.url,
+    cloverPrivateKey: CLOVER_KEY,
     databaseUrl: db.url,
     serverEnv: env,
   }

@@ -5,5 +5,6 @@ export default async function globalTeardown(): Promise<void> {
   await g.__capturesServer?.stop?.()
   await g.__capturesSandbox?.close?.()
   await g.__capturesMollie?.close?.()
+  await g.__capturesClover?.close?.()
   await g.__capturesDb?.stop?.()
 }

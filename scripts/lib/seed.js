@@ -41,12 +41,12 @@ async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders
   const admin = (method, path, body) => ok(http(base, method, path, body, auth), `${method} ${path}`)
 
   await admin("POST", "/admin/store", { currencies: ["usd", "eur", "jpy"] })
-  const region = async (name, currency_code, countries) =>
+  const region = async (name, currency_code, countries, tax_rate = 0) =>
     (
       await admin("POST", "/admin/regions", {
         name,
         currency_code,
-        tax_rate: 0,
+        tax_rate,
         payment_providers: paymentProviders,
         fulfillment_providers: ["manual"],
         countries,
@@ -54,6 +54,8 @@ async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders
     ).region.id
   const regionId = await region("Europe", "eur", ["nl", "de"])
   const jpyRegionId = await region("Japan", "jpy", ["jp"])
+  // Clover is a North American gateway; this region also has sales tax, for level 2 data.
+  const usRegionId = await region("United States", "usd", ["us"], 10)
 
   const { shipping_profiles } = await admin("GET", "/admin/shipping-profiles")
   const profile = shipping_profiles.find((p) => p.type === "default") ?? shipping_profiles[0]
@@ -71,6 +73,7 @@ async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders
     ).shipping_option.id
   const shippingOptionId = await shippingOption(regionId, 1000)
   const jpyShippingOptionId = await shippingOption(jpyRegionId, 500)
+  const usShippingOptionId = await shippingOption(usRegionId, 1000)
 
   const { product } = await admin("POST", "/admin/products", {
     title: "Capture Test Mug",
@@ -83,6 +86,7 @@ async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders
         prices: [
           { currency_code: "eur", amount: 10000 },
           { currency_code: "jpy", amount: 12000 },
+          { currency_code: "usd", amount: 10000 },
         ],
         options: [{ value: "One size" }],
       },
@@ -93,10 +97,31 @@ async function seedStore({ medusaUrl: base, admin: credentials, paymentProviders
     adminToken: token,
     regionId,
     jpyRegionId,
+    usRegionId,
     variantId: product.variants[0].id,
     shippingOptionId,
     jpyShippingOptionId,
+    usShippingOptionId,
   }
+}
+
+/** Where a shopper paying in each currency lives: the region, its shipping option, an address. */
+const MARKETS = {
+  eur: {
+    region: "regionId",
+    shipping: "shippingOptionId",
+    address: { address_1: "Keizersgracht 1", city: "Amsterdam", country_code: "nl", postal_code: "1015 CS" },
+  },
+  jpy: {
+    region: "jpyRegionId",
+    shipping: "jpyShippingOptionId",
+    address: { address_1: "1-1 Chiyoda", city: "Tokyo", country_code: "jp", postal_code: "100-0001" },
+  },
+  usd: {
+    region: "usRegionId",
+    shipping: "usShippingOptionId",
+    address: { address_1: "1 Market St", city: "San Francisco", province: "CA", country_code: "us", postal_code: "94105" },
+  },
 }
 
 /**
@@ -110,23 +135,15 @@ async function placeOrder(
   { quantity = 1, source, currency = "eur", provider = "captures-sandbox", beforeComplete } = {}
 ) {
   const call = (method, path, body) => ok(http(base, method, path, body), `${method} ${path}`)
-  const jpy = currency === "jpy"
-  const { cart } = await call("POST", "/store/carts", { region_id: jpy ? store.jpyRegionId : store.regionId })
+  const where = MARKETS[currency]
+  if (!where) throw new Error(`no market for ${currency}`)
+  const { cart } = await call("POST", "/store/carts", { region_id: store[where.region] })
   await call("POST", `/store/carts/${cart.id}/line-items`, { variant_id: store.variantId, quantity })
   await call("POST", `/store/carts/${cart.id}`, {
     email: "shopper@captures.test",
-    shipping_address: {
-      first_name: "Ada",
-      last_name: "Lovelace",
-      address_1: jpy ? "1-1 Chiyoda" : "Keizersgracht 1",
-      city: jpy ? "Tokyo" : "Amsterdam",
-      country_code: jpy ? "jp" : "nl",
-      postal_code: jpy ? "100-0001" : "1015 CS",
-    },
+    shipping_address: { first_name: "Ada", last_name: "Lovelace", ...where.address },
   })
-  await call("POST", `/store/carts/${cart.id}/shipping-methods`, {
-    option_id: jpy ? store.jpyShippingOptionId : store.shippingOptionId,
-  })
+  await call("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: store[where.shipping] })
   await call("POST", `/store/carts/${cart.id}/payment-sessions`)
   const selected = await call("POST", `/store/carts/${cart.id}/payment-session`, { provider_id: provider })
   if (source) {

@@ -8,7 +8,8 @@ import {
   derivePaymentTotals,
   type PaymentTotals,
 } from "../domain"
-import { GatewayRegistry, type RegisteredGateway } from "../gateways/registry"
+import type { OrderService } from "@medusajs/medusa"
+import { GatewayRegistry, type CaptureContext, type RegisteredGateway } from "../gateways/registry"
 import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
 import { CaptureRefund } from "../models/capture-refund"
@@ -183,7 +184,9 @@ export default class CaptureService extends TransactionBaseService {
 
     let patch: OutcomePatch
     try {
+      const extras = registered.captureExtras ? registered.captureExtras(await this.captureContext(payment, capture.amount)) : {}
       const result = await registered.gateway.capture({
+        ...extras,
         paymentRef: paymentRef(payment),
         amount: capture.amount,
         currency: capture.currency_code,
@@ -522,6 +525,45 @@ export default class CaptureService extends TransactionBaseService {
     return { known: true, settled }
   }
 
+  /**
+   * Asks the gateway where one capture stands and settles the row: found →
+   * the gateway's outcome; not found and older than `neverReceivedAfterMs` →
+   * failed, the gateway never received the call (a retry is then safe);
+   * otherwise left as it is (the call may still be on its way).
+   */
+  async reconcileCapture(id: string, actor: Actor, opts: { neverReceivedAfterMs?: number } = {}): Promise<Capture> {
+    const capture = await this.retrieve(id)
+    if (capture.status === "succeeded" || capture.status === "failed") return capture
+    const payment = await this.requirePayment(capture.payment_id)
+    const registered = this.requireGateway(payment)
+    const result = await registered.gateway.retrieveCapture({
+      paymentRef: paymentRef(payment),
+      gatewayId: capture.gateway_capture_id ?? undefined,
+      idempotencyKey: capture.id,
+    })
+    const age = Date.now() - capture.created_at.getTime()
+    let patch: OutcomePatch | null = null
+    if (result) patch = patchFromResult(result)
+    else if (capture.status === "requested" && age >= (opts.neverReceivedAfterMs ?? 120_000)) {
+      patch = {
+        status: "failed",
+        message: "The gateway has no record of this capture: it never received the call. It is safe to capture again.",
+        error_code: "not_received_by_gateway",
+        error_detail: null,
+      }
+    }
+    await this.write((m) =>
+      recordEvent(m, {
+        payment_id: capture.payment_id,
+        capture_id: capture.id,
+        type: "reconciled",
+        actor,
+        data: { found_at_gateway: !!result, gateway_status: result?.status ?? null },
+      })
+    )
+    return patch ? this.applyCaptureOutcome(capture.id, patch, actor) : this.retrieve(id)
+  }
+
   // ------------------------------------------------------------------- reads
 
   async retrieve(id: string, expand: Array<"refunds" | "events"> = []): Promise<Capture> {
@@ -626,6 +668,15 @@ export default class CaptureService extends TransactionBaseService {
     }
   }
 
+  /** The order facts a gateway may want with a capture (Clover's receipt email and level 2 tax). */
+  private async captureContext(payment: LockedPayment, amount: number): Promise<CaptureContext> {
+    const ctx: CaptureContext = { amount, authorized: payment.amount, orderEmail: null, orderDisplayId: null, orderTaxTotal: null }
+    if (!payment.order_id) return ctx
+    const orderService = (this.__container__ as { orderService: OrderService }).orderService
+    const order = await orderService.retrieveWithTotals(payment.order_id)
+    return { ...ctx, orderEmail: order.email ?? null, orderDisplayId: order.display_id ?? null, orderTaxTotal: order.tax_total ?? null }
+  }
+
   private requireGateway(payment: LockedPayment): RegisteredGateway {
     const registered = this.registry.get(payment.provider_id)
     if (!registered) {
@@ -654,9 +705,12 @@ export default class CaptureService extends TransactionBaseService {
       where: { payment_id: payment.id },
       relations: { refunds: true },
     })
+    // On a single-capture gateway the first capture that was not refused uses
+    // the authorization up: whatever it left is released.
+    const spent = !!this.registry.get(payment.provider_id)?.singleCapture && captures.some((c) => c.status !== "failed")
     return derivePaymentTotals({
       authorized: payment.amount,
-      canceled: payment.canceled_at !== null,
+      canceled: payment.canceled_at !== null || spent,
       captures: captures.map((c) => ({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] })),
     })
   }

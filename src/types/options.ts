@@ -39,10 +39,30 @@ const mollieOptions = z
   })
   .strict()
 
+const cloverOptions = z
+  .object({
+    /** The Ecommerce private key (Bearer). */
+    privateKey: z.string().regex(/^\S{8,}$/, "must be the Ecommerce private key (8+ characters, no spaces)"),
+    /** sandbox = Clover's sandbox (ledger mode test), production = live. */
+    environment: z.enum(["sandbox", "production"]).default("sandbox"),
+    /** Overrides the environment's base URL (e.g. the Clover simulator). */
+    baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").optional(),
+    /** Sent as x-forwarded-for on captures this server makes (Clover requires one). */
+    clientIp: z.string().ip({ message: "must be an IP address" }).default("127.0.0.1"),
+    /** Send Clover's receipt to the order's email on capture. */
+    sendReceiptEmail: z.boolean().default(false),
+    /** Send level 2 data (the captured part of the order's tax) on capture. */
+    level2: z.boolean().default(false),
+    timeoutMs: z.number().int().positive().default(10_000),
+    maxRetries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+
 export const pluginOptionsSchema = z
   .object({
     sandbox: sandboxOptions.optional(),
     mollie: mollieOptions.optional(),
+    clover: cloverOptions.optional(),
     /** Medusa's admin passes this to every plugin that has a UI. */
     enableUI: z.boolean().optional(),
   })
@@ -51,6 +71,7 @@ export const pluginOptionsSchema = z
 export type PluginOptions = z.infer<typeof pluginOptionsSchema>
 export type SandboxOptions = z.infer<typeof sandboxOptions>
 export type MollieOptions = z.infer<typeof mollieOptions>
+export type CloverOptions = z.infer<typeof cloverOptions>
 
 export class PluginOptionsError extends Error {
   constructor(readonly issues: string[]) {

@@ -1,0 +1,14 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
+import { adminActor, captureService } from "../../../../request-context"
+import { serializeCapture } from "../../../../serializers"
+
+/**
+ * POST /admin/captures/:id/reconcile — ask the gateway where this capture
+ * stands (by its gateway id, or by the idempotency key when the answer was
+ * lost) and settle it. Settled captures come back unchanged.
+ */
+export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const service = captureService(req)
+  await service.reconcileCapture(req.params.id, adminActor(req))
+  res.json({ capture: serializeCapture(await service.retrieve(req.params.id, ["refunds", "events"]), ["refunds", "events"]) })
+}
