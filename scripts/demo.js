@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The demo: a real Medusa v1 server with this plugin, the sandbox gateway, a
- * seeded store and an order authorized through the sandbox, on PostgreSQL from
+ * The demo: a real Medusa v1 server with this plugin, the gateway simulators
+ * (sandbox, Mollie, Clover), a seeded store and orders authorized through each, on PostgreSQL from
  * DATABASE_URL or, when it is unset, an embedded one. Ctrl-C stops everything.
  *
  *   npm run demo          (PORT, SANDBOX_PORT, DATABASE_URL may be set)
@@ -14,6 +14,8 @@ const { seedStore, placeOrder } = require("./lib/seed")
 
 const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
 const SANDBOX_KEY = "sk_test_demo"
+const MOLLIE_KEY = "test_demo00000000000000000000000"
+const CLOVER_KEY = "clover-demo-private-key"
 const started = Date.now()
 const step = (msg) => console.log(`[demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`)
 
@@ -44,18 +46,29 @@ async function main() {
     step("running Medusa's and the plugin's migrations")
     await runMigrations(db.url)
 
-    const { startSandboxGateway } = require(path.join(__dirname, "..", "dist", "sandbox", "sandbox-gateway"))
-    const sandbox = await startSandboxGateway({ port: Number(process.env.SANDBOX_PORT ?? 9911) })
+    const dist = (...p) => require(path.join(__dirname, "..", "dist", "sandbox", ...p))
+    const sandboxPort = Number(process.env.SANDBOX_PORT ?? 9911)
+    const sandbox = await dist("sandbox-gateway").startSandboxGateway({ port: sandboxPort })
     cleanups.push(() => sandbox.close())
-    step(`sandbox gateway listening on ${sandbox.url}`)
+    const mollie = await dist("mollie").startMollieSandbox({ port: sandboxPort + 1, multiCapture: true })
+    cleanups.push(() => mollie.close())
+    const clover = await dist("clover").startCloverSandbox({ port: sandboxPort + 2 })
+    cleanups.push(() => clover.close())
+    step(`gateway simulators: sandbox ${sandbox.url}, Mollie ${mollie.url}, Clover ${clover.url}`)
 
+    const port = Number(process.env.PORT ?? 9000)
     step("starting Medusa")
     const server = await startServer({
-      port: Number(process.env.PORT ?? 9000),
+      port,
       env: {
         DATABASE_URL: db.url,
         CAPTURES_SANDBOX_URL: sandbox.url,
         CAPTURES_SANDBOX_API_KEY: SANDBOX_KEY,
+        MOLLIE_API_KEY: MOLLIE_KEY,
+        MOLLIE_BASE_URL: mollie.url,
+        MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
+        CLOVER_PRIVATE_KEY: CLOVER_KEY,
+        CLOVER_BASE_URL: clover.url,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
       },
@@ -70,10 +83,26 @@ async function main() {
 
     step("seeding a store (regions, shipping, product) and placing orders")
     const ctx = { medusaUrl: server.url }
-    const store = await seedStore({ medusaUrl: server.url, admin: ADMIN })
+    const store = await seedStore({
+      medusaUrl: server.url,
+      admin: ADMIN,
+      paymentProviders: ["captures-sandbox", "mollie", "clover"],
+    })
     const order = await placeOrder(store, ctx)
     const yen = await placeOrder(store, ctx, { currency: "jpy" })
     const declining = await placeOrder(store, ctx, { source: "tok_capture_decline_insufficient_funds" })
+    // The shopper authorizes at Mollie's (simulated) hosted checkout.
+    const viaMollie = await placeOrder(store, ctx, {
+      provider: "mollie",
+      beforeComplete: async (session) => {
+        await fetch(session.checkout_url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ action: "authorize" }),
+        })
+      },
+    })
+    const viaClover = await placeOrder(store, ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
 
     const u = server.url
     console.log(`
@@ -87,6 +116,10 @@ Medusa with medusa-plugin-captures is running.
     #${order.displayId}  ${order.orderId}  payment ${order.paymentId}  ${order.total} (EUR cents)
     #${yen.displayId}  ${yen.orderId}  payment ${yen.paymentId}  ${yen.total} (JPY)
     #${declining.displayId}  ${declining.orderId}  payment ${declining.paymentId}  (the gateway declines its captures)
+  Through the Mollie simulator (captures settle asynchronously; webhooks to this server):
+    #${viaMollie.displayId}  ${viaMollie.orderId}  payment ${viaMollie.paymentId}  ${viaMollie.total} (EUR cents)
+  Through the Clover simulator (one capture per charge; receipt email and level 2 tax sent):
+    #${viaClover.displayId}  ${viaClover.orderId}  payment ${viaClover.paymentId}  ${viaClover.total} (USD cents, 10 % tax)
 
 Try it:
   TOKEN=$(curl -s -X POST ${u}/admin/auth/token -H 'content-type: application/json' \\
