@@ -14,9 +14,13 @@ const redisUrl = env.REDIS_URL || undefined
 
 /** Plugin options; every key is documented in README.md. */
 const capturesOptions = {
+  captureOn: env.CAPTURES_CAPTURE_ON || "manual",
+  ...(env.CAPTURES_RECONCILE_AFTER_SECONDS ? { reconcileAfterSeconds: Number(env.CAPTURES_RECONCILE_AFTER_SECONDS) } : {}),
   sandbox: {
     baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
     apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",
+    ...(env.CAPTURES_SANDBOX_TIMEOUT_MS ? { timeoutMs: Number(env.CAPTURES_SANDBOX_TIMEOUT_MS) } : {}),
+    ...(env.CAPTURES_SANDBOX_CAPTURE_ON ? { captureOn: env.CAPTURES_SANDBOX_CAPTURE_ON } : {}),
   },
   // Mollie (or the Mollie simulator in dist/sandbox/mollie) when a key is given.
   ...(env.MOLLIE_API_KEY
@@ -26,6 +30,7 @@ const capturesOptions = {
           ...(env.MOLLIE_BASE_URL ? { baseUrl: env.MOLLIE_BASE_URL } : {}),
           redirectUrl: env.MOLLIE_REDIRECT_URL || "http://localhost:8000/checkout/complete",
           ...(env.MOLLIE_WEBHOOK_URL ? { webhookUrl: env.MOLLIE_WEBHOOK_URL } : {}),
+          ...(env.MOLLIE_CAPTURE_ON ? { captureOn: env.MOLLIE_CAPTURE_ON } : {}),
         },
       }
     : {}),
@@ -38,6 +43,7 @@ const capturesOptions = {
           ...(env.CLOVER_BASE_URL ? { baseUrl: env.CLOVER_BASE_URL } : {}),
           sendReceiptEmail: env.CLOVER_SEND_RECEIPT_EMAIL !== "false",
           level2: env.CLOVER_LEVEL2 !== "false",
+          ...(env.CLOVER_CAPTURE_ON ? { captureOn: env.CLOVER_CAPTURE_ON } : {}),
         },
       }
     : {}),

@@ -28,13 +28,15 @@ describe("ledger invariants enforced by PostgreSQL", () => {
       await expect(db.query(insertCapture(order.paymentId, "cap_t4", 6000))).rejects.toMatchObject({
         constraint: "CHK_capture_within_authorization",
       })
-      // A failed capture frees its amount again.
-      await db.query(`UPDATE capture SET status = 'failed' WHERE id = 'cap_t3'`)
-      await db.query(insertCapture(order.paymentId, "cap_t5", 6000))
+      // One live capture per fulfillment.
       await expect(db.query(insertCapture(order.paymentId, "cap_t6", 10, "ful_1"))).rejects.toMatchObject({
         code: "23505",
         constraint: "UQ_capture_payment_fulfillment",
       })
+      // A failed capture frees its amount and its fulfillment again.
+      await db.query(`UPDATE capture SET status = 'failed' WHERE id = 'cap_t3'`)
+      await db.query(insertCapture(order.paymentId, "cap_t5", 6000))
+      await db.query(insertCapture(order.paymentId, "cap_t7", 10, "ful_1"))
       await expect(
         db.query(`UPDATE capture SET refunded_amount = 6001 WHERE id = 'cap_t5'`)
       ).rejects.toMatchObject({ constraint: "CHK_capture_refunded_within_amount" })

@@ -30,11 +30,15 @@ describe("the ledger migration", () => {
       )
       const triggers = await client.query(`SELECT tgname FROM pg_trigger WHERE tgname LIKE 'TRG_capture%' ORDER BY 1`)
       const functions = await client.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'capture%' ORDER BY 1`)
+      const uniqueIndexes = await client.query(
+        `SELECT indexname FROM pg_indexes WHERE tablename LIKE 'capture%' AND indexdef LIKE 'CREATE UNIQUE INDEX%' ORDER BY 1`
+      )
       return {
         tables: tables.rows.map((r) => r.table_name),
         constraints: constraints.rows.map((r) => r.conname),
         triggers: triggers.rows.map((r) => r.tgname),
         functions: functions.rows.map((r) => r.proname),
+        uniqueIndexes: uniqueIndexes.rows.map((r) => r.indexname),
       }
     } finally {
       await client.end()
@@ -50,16 +54,16 @@ describe("the ledger migration", () => {
         "CHK_capture_amount_positive",
         "CHK_capture_refunded_within_amount",
         "UQ_capture_payment_idempotency_key",
-        "UQ_capture_payment_fulfillment",
         "UQ_capture_refund_idempotency_key",
         "FK_capture_payment",
       ])
     )
     expect(applied.triggers).toHaveLength(3)
+    expect(applied.uniqueIndexes).toContain("UQ_capture_payment_fulfillment")
 
     const reverted = await revertMigrations(db.url)
     expect(reverted).toMatch(/CaptureLedger\d{13} has been\s+reverted successfully/)
-    expect(await schema()).toEqual({ tables: [], constraints: [], triggers: [], functions: [] })
+    expect(await schema()).toEqual({ tables: [], constraints: [], triggers: [], functions: [], uniqueIndexes: [] })
 
     await runMigrations(db.url)
     expect(await schema()).toEqual(applied)

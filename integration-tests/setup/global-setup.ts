@@ -19,6 +19,11 @@ const { runMigrations } = require("../../scripts/lib/migrate")
 const { startServer } = require("../../scripts/lib/start-server")
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { freePort } = require("../../scripts/lib/free-port")
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { redisAvailable, flushRedisDb } = require("../../scripts/lib/redis")
+
+/** The Redis database the tests may empty (Medusa's event queue and scheduled jobs live there). */
+const TEST_REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379/11"
 
 const SANDBOX_KEY = "sk_test_integration"
 const MOLLIE_KEY = "test_integration0000000000000000"
@@ -53,6 +58,10 @@ async function boot(): Promise<void> {
   const clover = await startCloverSandbox()
   ;(globalThis as Record<string, unknown>).__capturesClover = clover
   log(`clover simulator on ${clover.url}`)
+  // Medusa's Redis event bus and job queue when a Redis answers, else its local bus (no jobs).
+  const redis = (await redisAvailable(TEST_REDIS_URL)) ? TEST_REDIS_URL : null
+  if (redis) await flushRedisDb(redis)
+  log(redis ? `redis event bus and jobs on ${redis}` : "no redis: local event bus, no scheduled jobs")
   // Mollie's webhooks need the server's address before it starts.
   const port = await freePort()
 
@@ -64,6 +73,13 @@ async function boot(): Promise<void> {
     MOLLIE_BASE_URL: mollie.url,
     MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
     MOLLIE_REDIRECT_URL: "http://127.0.0.1:8000/checkout/complete",
+    ...(redis ? { REDIS_URL: redis, CAPTURES_RECONCILE_SCHEDULE: "*/2 * * * * *" } : {}),
+    // The sandbox provider captures on fulfillment, Mollie on shipment; Clover keeps the default (manual).
+    CAPTURES_CAPTURE_ON: "manual",
+    CAPTURES_SANDBOX_CAPTURE_ON: "fulfillment",
+    MOLLIE_CAPTURE_ON: "shipment",
+    CAPTURES_RECONCILE_AFTER_SECONDS: "3",
+    CAPTURES_SANDBOX_TIMEOUT_MS: "1500",
     CLOVER_PRIVATE_KEY: CLOVER_KEY,
     CLOVER_BASE_URL: clover.url,
     ADMIN_EMAIL: ADMIN.email,

@@ -112,3 +112,11 @@ export function parse<S extends ZodTypeAny>(schema: S, value: unknown, where: "b
   })
   throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "), "invalid_request")
 }
+
+export const reconcileBody = z
+  .object({
+    older_than_seconds: z.number().int().min(0).max(31_536_000).optional(),
+    never_received_after_seconds: z.number().int().min(0).max(31_536_000).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()

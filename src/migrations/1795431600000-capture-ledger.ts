@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * The capture ledger. The rules that keep money right are enforced here as well
  * as in CaptureService, so a bug or a second server instance cannot break them:
  * - amounts are positive integers, refunded_amount stays within the capture;
- * - one capture per (payment, idempotency key) and per (payment, fulfillment);
+ * - one capture per (payment, idempotency key) and one that is not failed per
+ *   (payment, fulfillment);
  * - triggers lock the parent row and refuse captures beyond the authorized
  *   amount and refunds beyond a capture's amount (failed rows count nowhere);
  * - capture_event is append-only;
@@ -48,13 +49,18 @@ export class CaptureLedger1795431600000 implements MigrationInterface {
         CONSTRAINT "PK_capture" PRIMARY KEY ("id"),
         CONSTRAINT "UQ_capture_number" UNIQUE ("number"),
         CONSTRAINT "UQ_capture_payment_idempotency_key" UNIQUE ("payment_id", "idempotency_key"),
-        CONSTRAINT "UQ_capture_payment_fulfillment" UNIQUE ("payment_id", "fulfillment_id"),
         CONSTRAINT "CHK_capture_amount_positive" CHECK ("amount" > 0),
         CONSTRAINT "CHK_capture_refunded_within_amount" CHECK ("refunded_amount" >= 0 AND "refunded_amount" <= "amount"),
         CONSTRAINT "CHK_capture_status" CHECK ("status" IN ('requested', 'pending', 'succeeded', 'failed')),
         CONSTRAINT "CHK_capture_mode" CHECK ("mode" IN ('test', 'live')),
         CONSTRAINT "FK_capture_payment" FOREIGN KEY ("payment_id") REFERENCES "payment"("id") ON DELETE RESTRICT
       )`)
+    // One capture per fulfillment: a refused (failed) one does not count, so an
+    // operator can retry it; a repeated event never makes a second.
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_capture_payment_fulfillment" ON "capture" ("payment_id", "fulfillment_id")
+        WHERE "fulfillment_id" IS NOT NULL AND "status" <> 'failed'`
+    )
     await q.query(`CREATE INDEX "IDX_capture_payment_id" ON "capture" ("payment_id")`)
     await q.query(`CREATE INDEX "IDX_capture_order_id" ON "capture" ("order_id")`)
     await q.query(`CREATE INDEX "IDX_capture_created_at" ON "capture" ("created_at", "id")`)

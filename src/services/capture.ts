@@ -40,6 +40,8 @@ export type CreateCaptureInput = {
   fulfillment_id?: string | null
   /** The client's Idempotency-Key. */
   idempotency_key?: string
+  /** The failed capture this one retries (for a fulfillment's capture). */
+  retry_of?: string
   actor: Actor
 }
 
@@ -114,8 +116,15 @@ export default class CaptureService extends TransactionBaseService {
       const replay = await findReplay(repo, { payment_id: payment.id }, input.idempotency_key, hash)
       if (replay) return { replay }
       if (input.fulfillment_id) {
-        const existing = await repo.findOne({ where: { payment_id: payment.id, fulfillment_id: input.fulfillment_id } })
-        if (existing) return { replay: existing }
+        // One capture per fulfillment however often its event comes: a live one
+        // is replayed; a failed one too, unless an operator asked to retry it.
+        const existing = await repo.find({
+          where: { payment_id: payment.id, fulfillment_id: input.fulfillment_id },
+          order: { created_at: "DESC", id: "DESC" },
+        })
+        const live = existing.find((c) => c.status !== "failed")
+        if (live) return { replay: live }
+        if (existing.length > 0 && existing[0].id !== input.retry_of) return { replay: existing[0] }
       }
 
       const registered = this.requireGateway(payment)
@@ -552,6 +561,9 @@ export default class CaptureService extends TransactionBaseService {
         error_detail: null,
       }
     }
+    // Only a look that found something is worth a line in the trail; a row the
+    // gateway does not know yet is looked at again on every run.
+    if (!result && !patch) return capture
     await this.write((m) =>
       recordEvent(m, {
         payment_id: capture.payment_id,
@@ -562,6 +574,115 @@ export default class CaptureService extends TransactionBaseService {
       })
     )
     return patch ? this.applyCaptureOutcome(capture.id, patch, actor) : this.retrieve(id)
+  }
+
+  /**
+   * Tries a failed capture again: a new capture of the same amount for the same
+   * payment (and fulfillment), with the failed one's description, reference and
+   * metadata. Only failed captures can be retried; a retry that is already
+   * under way is answered with it.
+   */
+  async retryCapture(id: string, actor: Actor, idempotencyKey?: string): Promise<LedgerResult<{ capture: Capture }>> {
+    const failed = await this.retrieve(id)
+    if (failed.status !== "failed") {
+      throw ledgerErrors.notAllowed(`Capture ${id} is ${failed.status}; only failed captures can be retried`, "capture_not_failed")
+    }
+    return this.createCapture({
+      payment_id: failed.payment_id,
+      amount: failed.amount,
+      description: failed.description,
+      reference: failed.reference,
+      reference_origin: failed.reference_origin,
+      metadata: failed.metadata,
+      fulfillment_id: failed.fulfillment_id,
+      idempotency_key: idempotencyKey ?? `retry_${id}`,
+      retry_of: id,
+      actor,
+    })
+  }
+
+  /** As reconcileCapture, for one refund. */
+  async reconcileRefund(id: string, actor: Actor, opts: { neverReceivedAfterMs?: number } = {}): Promise<CaptureRefund> {
+    const refund = await this.manager_.getRepository(CaptureRefund).findOne({ where: { id } })
+    if (!refund) throw ledgerErrors.notFound("Refund", id)
+    if (refund.status === "succeeded" || refund.status === "failed") return refund
+    const payment = await this.requirePayment(refund.payment_id)
+    const registered = this.requireGateway(payment)
+    const result = await registered.gateway.retrieveRefund({
+      paymentRef: paymentRef(payment),
+      gatewayId: refund.gateway_refund_id ?? undefined,
+      idempotencyKey: refund.id,
+    })
+    const age = Date.now() - refund.created_at.getTime()
+    let patch: OutcomePatch | null = null
+    if (result) patch = patchFromResult(result)
+    else if (refund.status === "requested" && age >= (opts.neverReceivedAfterMs ?? 120_000)) {
+      patch = {
+        status: "failed",
+        message: "The gateway has no record of this refund: it never received the call. It is safe to refund again.",
+        error_code: "not_received_by_gateway",
+        error_detail: null,
+      }
+    }
+    if (!result && !patch) return refund
+    await this.write((m) =>
+      recordEvent(m, {
+        payment_id: refund.payment_id,
+        capture_id: refund.capture_id,
+        refund_id: refund.id,
+        type: "reconciled",
+        actor,
+        data: { found_at_gateway: !!result, gateway_status: result?.status ?? null },
+      })
+    )
+    return patch ? (await this.applyRefundOutcome(refund.id, patch, actor)).refund : refund
+  }
+
+  /**
+   * Money the gateway captured that the ledger does not know of (a capture made
+   * in the gateway's dashboard, or one whose row was lost) is recorded as a
+   * succeeded capture, so the ledger never shows less than was taken. Only when
+   * nothing of the payment is unsettled: in-flight rows may still explain it.
+   */
+  async recordUnknownCaptures(paymentId: string, actor: Actor): Promise<Capture | null> {
+    const payment = await this.requirePayment(paymentId)
+    const registered = this.requireGateway(payment)
+    const snapshot = await registered.gateway.retrieve(paymentRef(payment))
+    return this.write(async (m) => {
+      const locked = await lockPayment(m, paymentId)
+      const totals = await this.totalsOf(m, locked)
+      if (totals.pending > 0) return null
+      const unknown = snapshot.amountCaptured - totals.captured
+      if (unknown <= 0) return null
+      const repo = m.getRepository(Capture)
+      const id = generateEntityId(undefined, "cap")
+      const capture = await repo.save(
+        repo.create({
+          id,
+          payment_id: locked.id,
+          order_id: locked.order_id,
+          provider_id: locked.provider_id,
+          mode: registered.mode,
+          status: "succeeded",
+          amount: unknown,
+          currency_code: locked.currency_code.toLowerCase(),
+          refunded_amount: 0,
+          message: "Captured at the gateway outside the ledger; recorded by reconciliation",
+          idempotency_key: id,
+          request_hash: requestHash({ op: "recorded", payment_id: locked.id, amount: unknown }),
+          initiated_by: actor.type,
+          captured_at: new Date(),
+        })
+      )
+      await recordEvent(m, {
+        payment_id: locked.id,
+        capture_id: capture.id,
+        type: "reconciled",
+        actor,
+        data: { recorded_unknown_capture: unknown, gateway_captured: snapshot.amountCaptured },
+      })
+      return capture
+    })
   }
 
   // ------------------------------------------------------------------- reads

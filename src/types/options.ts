@@ -14,8 +14,13 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** When the plugin captures by itself: on each fulfillment, on each shipment, or never (admin/core only). */
+export const CAPTURE_TRIGGERS = ["fulfillment", "shipment", "manual"] as const
+const captureOn = z.enum(CAPTURE_TRIGGERS)
+
 const sandboxOptions = z
   .object({
+    captureOn: captureOn.optional(),
     baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL"),
     apiKey: z.string().regex(/^sk_(test|live)_\S+$/, "must be sk_test_… or sk_live_… (no spaces)"),
     timeoutMs: z.number().int().positive().default(10_000),
@@ -25,6 +30,7 @@ const sandboxOptions = z
 
 const mollieOptions = z
   .object({
+    captureOn: captureOn.optional(),
     /** test_… keys talk to Mollie's test mode, live_… to live mode (and set the ledger's mode). */
     apiKey: z.string().regex(/^(test|live)_\S+$/, "must be test_… or live_… (no spaces)"),
     baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").default("https://api.mollie.com"),
@@ -41,6 +47,7 @@ const mollieOptions = z
 
 const cloverOptions = z
   .object({
+    captureOn: captureOn.optional(),
     /** The Ecommerce private key (Bearer). */
     privateKey: z.string().regex(/^\S{8,}$/, "must be the Ecommerce private key (8+ characters, no spaces)"),
     /** sandbox = Clover's sandbox (ledger mode test), production = live. */
@@ -60,6 +67,10 @@ const cloverOptions = z
 
 export const pluginOptionsSchema = z
   .object({
+    /** Default for every provider; each provider's own `captureOn` overrides it. */
+    captureOn: captureOn.default("manual"),
+    /** Captures and refunds left requested/pending longer than this are reconciled. */
+    reconcileAfterSeconds: z.number().int().min(0).default(300),
     sandbox: sandboxOptions.optional(),
     mollie: mollieOptions.optional(),
     clover: cloverOptions.optional(),
@@ -72,6 +83,19 @@ export type PluginOptions = z.infer<typeof pluginOptionsSchema>
 export type SandboxOptions = z.infer<typeof sandboxOptions>
 export type MollieOptions = z.infer<typeof mollieOptions>
 export type CloverOptions = z.infer<typeof cloverOptions>
+export type CaptureTrigger = (typeof CAPTURE_TRIGGERS)[number]
+
+const PROVIDER_OPTION_KEYS: Record<string, "sandbox" | "mollie" | "clover"> = {
+  "captures-sandbox": "sandbox",
+  mollie: "mollie",
+  clover: "clover",
+}
+
+/** The capture trigger for one payment provider: its own setting, else the plugin's. */
+export function captureOnFor(options: PluginOptions, providerId: string): CaptureTrigger {
+  const key = PROVIDER_OPTION_KEYS[providerId]
+  return (key && options[key]?.captureOn) || options.captureOn
+}
 
 export class PluginOptionsError extends Error {
   constructor(readonly issues: string[]) {

@@ -18,15 +18,18 @@ export async function syncCoreAfterCapture(
 ): Promise<void> {
   if (payment.captured_at || capturedTotal < payment.amount) return
   await manager.query(`UPDATE payment SET captured_at = now(), updated_at = now() WHERE id = $1`, [payment.id])
-  if (!payment.order_id) return
-  // The order counts as captured when none of its live payments waits for capture.
+  if (payment.order_id) await markOrderCapturedIfComplete(manager, payment.order_id)
+}
+
+/** The order counts as captured when none of its live payments waits for capture. */
+export async function markOrderCapturedIfComplete(manager: EntityManager, orderId: string): Promise<void> {
   await manager.query(
     `UPDATE "order" o SET payment_status = 'captured', updated_at = now()
       WHERE o.id = $1
         AND o.payment_status IN ('awaiting', 'requires_action', 'not_paid')
         AND NOT EXISTS (SELECT 1 FROM payment p
                          WHERE p.order_id = o.id AND p.canceled_at IS NULL AND p.captured_at IS NULL)`,
-    [payment.order_id]
+    [orderId]
   )
 }
 

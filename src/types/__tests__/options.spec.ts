@@ -1,4 +1,4 @@
-import { parsePluginOptions, PluginOptionsError } from "../options"
+import { captureOnFor, parsePluginOptions, PluginOptionsError } from "../options"
 
 function optionsError(raw: unknown): PluginOptionsError {
   try {
@@ -10,29 +10,31 @@ function optionsError(raw: unknown): PluginOptionsError {
 }
 
 const sandbox = { baseUrl: "http://localhost:4010", apiKey: "sk_test_123" }
+/** What every parse fills in at the top level. */
+const defaults = { captureOn: "manual", reconcileAfterSeconds: 300 }
 
 describe("parsePluginOptions", () => {
   it.each<[string, unknown, unknown]>([
-    ["{}", {}, {}],
-    ["undefined", undefined, {}],
-    ["null", null, {}],
-    ["enableUI true", { enableUI: true }, { enableUI: true }],
-    ["enableUI false", { enableUI: false }, { enableUI: false }],
+    ["{}", {}, defaults],
+    ["undefined", undefined, defaults],
+    ["null", null, defaults],
+    ["enableUI true", { enableUI: true }, { ...defaults, enableUI: true }],
+    ["enableUI false", { enableUI: false }, { ...defaults, enableUI: false }],
     [
       "a sandbox block, with defaults for timeoutMs and maxRetries",
       { sandbox },
-      { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 } },
+      { ...defaults, sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 } },
     ],
     [
       "a live key and explicit timeoutMs / maxRetries",
       { sandbox: { baseUrl: "https://sandbox.example.com/v1", apiKey: "sk_live_abc", timeoutMs: 500, maxRetries: 0 } },
-      { sandbox: { baseUrl: "https://sandbox.example.com/v1", apiKey: "sk_live_abc", timeoutMs: 500, maxRetries: 0 } },
+      { ...defaults, sandbox: { baseUrl: "https://sandbox.example.com/v1", apiKey: "sk_live_abc", timeoutMs: 500, maxRetries: 0 } },
     ],
-    ["maxRetries 10", { sandbox: { ...sandbox, maxRetries: 10 } }, { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 10 } }],
+    ["maxRetries 10", { sandbox: { ...sandbox, maxRetries: 10 } }, { ...defaults, sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 10 } }],
     [
       "sandbox and enableUI together",
       { sandbox, enableUI: true },
-      { sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 }, enableUI: true },
+      { ...defaults, sandbox: { ...sandbox, timeoutMs: 10_000, maxRetries: 2 }, enableUI: true },
     ],
   ])("accepts %s", (_name, raw, expected) => {
     expect(parsePluginOptions(raw)).toEqual(expected)
@@ -101,5 +103,22 @@ describe("parsePluginOptions refuses URLs and keys that only look right", () => 
     [{ baseUrl: "http://127.0.0.1:9911", apiKey: "sk_test_" }, "sandbox.apiKey: must be sk_test_… or sk_live_… (no spaces)"],
   ])("%j", (sandbox, issue) => {
     expect(() => parsePluginOptions({ sandbox })).toThrow(issue)
+  })
+})
+
+describe("captureOnFor", () => {
+  it.each([
+    [{}, "captures-sandbox", "manual"],
+    [{ captureOn: "shipment" }, "captures-sandbox", "shipment"],
+    [{ captureOn: "shipment", sandbox: { ...sandbox, captureOn: "fulfillment" } }, "captures-sandbox", "fulfillment"],
+    [{ captureOn: "fulfillment", sandbox: { ...sandbox, captureOn: "manual" } }, "captures-sandbox", "manual"],
+    [{ captureOn: "fulfillment" }, "some-other-provider", "fulfillment"],
+  ])("%j for %s → %s", (raw, provider, expected) => {
+    expect(captureOnFor(parsePluginOptions(raw), provider)).toBe(expected)
+  })
+
+  it("refuses an unknown trigger, naming where", () => {
+    expect(() => parsePluginOptions({ captureOn: "delivery" })).toThrow(/captureOn: Invalid enum value/)
+    expect(() => parsePluginOptions({ sandbox: { ...sandbox, captureOn: "paid" } })).toThrow(/sandbox\.captureOn: Invalid enum value/)
   })
 })

@@ -1,0 +1,56 @@
+/**
+ * How much a fulfillment (or its shipment) captures, from the order's lines.
+ * Pure, so the rule is table-tested:
+ * - each fulfilled line contributes its total (after discounts, with tax)
+ *   times the fulfilled share of its quantity, rounded to the minor unit;
+ * - the first fulfillment (in creation order) also carries the shipping;
+ * - the fulfillment that completes the order carries what the others did not,
+ *   so rounding never strands a cent: its amount is the authorized amount
+ *   minus the shares of the fulfillments before it.
+ * The result depends only on the order's fulfillments, not on the order in
+ * which their events arrive. The caller caps it by what is still capturable.
+ */
+export type OrderLine = { id: string; quantity: number; total: number }
+export type FulfillmentLine = { item_id: string; quantity: number }
+export type OrderFulfillment = { id: string; items: FulfillmentLine[] }
+
+export type FulfillmentShare = { amount: number; first: boolean; last: boolean }
+
+export function fulfillmentShare(input: {
+  lines: OrderLine[]
+  /** Shipping total with tax. */
+  shippingTotal: number
+  authorized: number
+  /** The order's fulfillments that are not canceled, in creation order; must include `fulfillmentId`. */
+  fulfillments: OrderFulfillment[]
+  fulfillmentId: string
+}): FulfillmentShare {
+  const index = input.fulfillments.findIndex((f) => f.id === input.fulfillmentId)
+  if (index === -1) throw new Error(`fulfillment ${input.fulfillmentId} is not among the order's fulfillments`)
+  const lines = new Map(input.lines.map((l) => [l.id, l]))
+
+  const shareOf = (f: OrderFulfillment, position: number): number => {
+    let amount = position === 0 ? input.shippingTotal : 0
+    for (const fl of f.items) {
+      const line = lines.get(fl.item_id)
+      if (!line || line.quantity <= 0) continue
+      amount += Math.round((line.total * Math.min(fl.quantity, line.quantity)) / line.quantity)
+    }
+    return amount
+  }
+
+  // The fulfillment after which every line is fully fulfilled is the last one.
+  const fulfilled = new Map<string, number>()
+  let completesAt = -1
+  input.fulfillments.forEach((f, i) => {
+    for (const fl of f.items) fulfilled.set(fl.item_id, (fulfilled.get(fl.item_id) ?? 0) + fl.quantity)
+    const complete = input.lines.every((l) => l.quantity <= 0 || (fulfilled.get(l.id) ?? 0) >= l.quantity)
+    if (complete && completesAt === -1) completesAt = i
+  })
+
+  const last = index === completesAt
+  const first = index === 0
+  if (!last) return { amount: Math.max(0, shareOf(input.fulfillments[index], index)), first, last }
+  const before = input.fulfillments.slice(0, index).reduce((sum, f, i) => sum + shareOf(f, i), 0)
+  return { amount: Math.max(0, input.authorized - before), first, last }
+}

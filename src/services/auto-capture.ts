@@ -1,0 +1,122 @@
+import { TransactionBaseService, type OrderService } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import { fulfillmentShare, type OrderFulfillment } from "../domain"
+import { GatewayRegistry } from "../gateways/registry"
+import { captureOnFor, parsePluginOptions, type CaptureTrigger, type PluginOptions } from "../types/options"
+import type CaptureService from "./capture"
+
+export type FulfillmentEvent = {
+  /** What the event is about: an order, a swap or a claim. */
+  source: "order" | "swap" | "claim"
+  trigger: Exclude<CaptureTrigger, "manual">
+  /** The order's, swap's or claim's id (the event's `id`). */
+  id: string
+  fulfillment_id: string
+}
+
+type Deps = {
+  manager: EntityManager
+  captureService: CaptureService
+  orderService: OrderService
+  logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string, err?: unknown): void }
+}
+
+type PaymentRow = { id: string; provider_id: string; amount: number }
+
+/**
+ * Captures on fulfillment or shipment (`captureOn`), from the event Medusa
+ * emits for it. Each fulfillment captures its share of the order
+ * (domain/fulfillment-share); the capture is keyed by the fulfillment, so a
+ * repeated event is answered with the capture already made. A failed capture
+ * stays on the ledger (with its error and event) for an operator to retry; it
+ * never throws back into the event bus, so fulfilling is never blocked.
+ */
+export default class AutoCaptureService extends TransactionBaseService {
+  static LIFE_TIME = "SINGLETON"
+
+  private readonly options: PluginOptions
+  private readonly registry: GatewayRegistry
+
+  constructor(private readonly deps: Deps, options?: unknown) {
+    super(deps, options as Record<string, unknown>)
+    this.options = parsePluginOptions(options)
+    this.registry = new GatewayRegistry(this.options)
+  }
+
+  async handle(event: FulfillmentEvent): Promise<void> {
+    try {
+      await this.captureFor(event)
+    } catch (err) {
+      this.deps.logger?.error(
+        `captures: automatic capture for ${event.source} ${event.id}, fulfillment ${event.fulfillment_id} failed: ${(err as Error).message}`,
+        err
+      )
+    }
+  }
+
+  private async captureFor(event: FulfillmentEvent): Promise<void> {
+    if (event.source === "claim") return // claims carry no payment of their own in Medusa v1
+    const payments = await this.paymentsFor(event)
+    for (const payment of payments) {
+      if (captureOnFor(this.options, payment.provider_id) !== event.trigger) continue
+      const registered = this.registry.get(payment.provider_id)
+      if (!registered) continue
+      const totals = await this.deps.captureService.totalsForPayment(payment.id)
+      // A swap's payment is the difference only: its first fulfillment takes all
+      // of it. A single-capture gateway cannot be captured twice, so its first
+      // capture takes everything.
+      const amount =
+        event.source === "swap" || registered.singleCapture
+          ? totals.capturable
+          : Math.min(await this.orderShare(event.id, event.fulfillment_id, payment), totals.capturable)
+      if (amount <= 0) continue
+      const { capture } = await this.deps.captureService.createCapture({
+        payment_id: payment.id,
+        amount,
+        fulfillment_id: event.fulfillment_id,
+        description: `${event.trigger === "shipment" ? "Shipment" : "Fulfillment"} ${event.fulfillment_id}`,
+        idempotency_key: `${event.trigger}_${event.fulfillment_id}`,
+        actor: { type: "subscriber", id: `${event.source}.${event.trigger}` },
+      })
+      if (capture.status === "failed") {
+        this.deps.logger?.warn(
+          `captures: automatic capture ${capture.id} of ${event.source} ${event.id} was declined: ${capture.message ?? "no reason"}; retry it with POST /admin/captures/${capture.id}/retry`
+        )
+      }
+    }
+  }
+
+  private async paymentsFor(event: FulfillmentEvent): Promise<PaymentRow[]> {
+    const column = event.source === "swap" ? "swap_id" : "order_id"
+    return this.deps.manager.query(
+      `SELECT id, provider_id, amount FROM payment WHERE ${column} = $1 AND canceled_at IS NULL ORDER BY created_at`,
+      [event.id]
+    )
+  }
+
+  /** This fulfillment's share of the order, from Medusa's own line and shipping totals. */
+  private async orderShare(orderId: string, fulfillmentId: string, payment: PaymentRow): Promise<number> {
+    const order = await this.deps.orderService.retrieveWithTotals(orderId)
+    const rows: Array<{ id: string; item_id: string; quantity: number }> = await this.deps.manager.query(
+      `SELECT f.id, fi.item_id, fi.quantity
+         FROM fulfillment f JOIN fulfillment_item fi ON fi.fulfillment_id = f.id
+        WHERE f.order_id = $1 AND f.canceled_at IS NULL
+        ORDER BY f.created_at, f.id`,
+      [orderId]
+    )
+    const fulfillments: OrderFulfillment[] = []
+    for (const row of rows) {
+      let f = fulfillments[fulfillments.length - 1]
+      if (!f || f.id !== row.id) fulfillments.push((f = { id: row.id, items: [] }))
+      f.items.push({ item_id: row.item_id, quantity: row.quantity })
+    }
+    if (!fulfillments.some((f) => f.id === fulfillmentId)) return 0 // canceled meanwhile
+    return fulfillmentShare({
+      lines: (order.items ?? []).map((i) => ({ id: i.id, quantity: i.quantity, total: i.total ?? 0 })),
+      shippingTotal: (order.shipping_methods ?? []).reduce((sum, m) => sum + (m.total ?? 0), 0),
+      authorized: payment.amount,
+      fulfillments,
+      fulfillmentId,
+    }).amount
+  }
+}

@@ -1,0 +1,96 @@
+import { TransactionBaseService } from "@medusajs/medusa"
+import type { EntityManager } from "typeorm"
+import { parsePluginOptions, type PluginOptions } from "../types/options"
+import type CaptureService from "./capture"
+import type { Actor } from "./capture"
+
+type Deps = {
+  manager: EntityManager
+  captureService: CaptureService
+  logger?: { warn(msg: string): void; error(msg: string, err?: unknown): void }
+}
+
+export type ReconcileOptions = {
+  actor: Actor
+  /** Rows untouched for at least this long are reconciled. Default: the `reconcileAfterSeconds` option. */
+  olderThanSeconds?: number
+  /** A row the gateway has no record of is failed once this old. Default: max(120, olderThanSeconds). */
+  neverReceivedAfterSeconds?: number
+  limit?: number
+}
+
+export type ReconcileReport = {
+  captures: Array<{ id: string; before: string; after: string }>
+  refunds: Array<{ id: string; before: string; after: string }>
+  recorded: Array<{ id: string; payment_id: string; amount: number }>
+  errors: Array<{ id: string; message: string }>
+}
+
+/**
+ * Settles what a lost answer, a crash or a missed webhook left unclear: every
+ * capture and refund still `requested` or `pending` after a while is looked up
+ * at its gateway (CaptureService.reconcileCapture/Refund), then each payment
+ * touched is checked for money the gateway captured outside the ledger. Runs as
+ * a scheduled job where Redis is configured (jobs/reconcile-captures) and on
+ * demand (POST /admin/captures/reconcile); safe to run on several servers at
+ * once, as every write goes through the ledger's row locks.
+ */
+export default class CaptureReconcilerService extends TransactionBaseService {
+  static LIFE_TIME = "SINGLETON"
+
+  private readonly options: PluginOptions
+
+  constructor(private readonly deps: Deps, options?: unknown) {
+    super(deps, options as Record<string, unknown>)
+    this.options = parsePluginOptions(options)
+  }
+
+  async reconcileStale(opts: ReconcileOptions): Promise<ReconcileReport> {
+    const olderThan = opts.olderThanSeconds ?? this.options.reconcileAfterSeconds
+    const neverReceivedAfterMs = 1000 * (opts.neverReceivedAfterSeconds ?? Math.max(120, olderThan))
+    const limit = opts.limit ?? 100
+    const report: ReconcileReport = { captures: [], refunds: [], recorded: [], errors: [] }
+    const touched = new Set<string>()
+
+    const stale = (table: "capture" | "capture_refund"): Promise<Array<{ id: string; payment_id: string; status: string }>> =>
+      this.deps.manager.query(
+        `SELECT id, payment_id, status FROM ${table}
+          WHERE status IN ('requested', 'pending') AND updated_at <= now() - make_interval(secs => $1)
+          ORDER BY updated_at LIMIT $2`,
+        [olderThan, limit]
+      )
+
+    for (const row of await stale("capture")) {
+      touched.add(row.payment_id)
+      await this.guard(report, row.id, async () => {
+        const after = await this.deps.captureService.reconcileCapture(row.id, opts.actor, { neverReceivedAfterMs })
+        report.captures.push({ id: row.id, before: row.status, after: after.status })
+      })
+    }
+    for (const row of await stale("capture_refund")) {
+      touched.add(row.payment_id)
+      await this.guard(report, row.id, async () => {
+        const after = await this.deps.captureService.reconcileRefund(row.id, opts.actor, { neverReceivedAfterMs })
+        report.refunds.push({ id: row.id, before: row.status, after: after.status })
+      })
+    }
+    for (const paymentId of touched) {
+      await this.guard(report, paymentId, async () => {
+        const recorded = await this.deps.captureService.recordUnknownCaptures(paymentId, opts.actor)
+        if (recorded) report.recorded.push({ id: recorded.id, payment_id: paymentId, amount: recorded.amount })
+      })
+    }
+    return report
+  }
+
+  /** One row's failure (a gateway down) does not stop the others; it is reported and retried next run. */
+  private async guard(report: ReconcileReport, id: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work()
+    } catch (err) {
+      const message = (err as Error).message
+      report.errors.push({ id, message })
+      this.deps.logger?.warn(`captures: reconciling ${id} failed: ${message}`)
+    }
+  }
+}
