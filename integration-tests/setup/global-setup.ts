@@ -73,7 +73,9 @@ async function boot(): Promise<void> {
     MOLLIE_BASE_URL: mollie.url,
     MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
     MOLLIE_REDIRECT_URL: "http://127.0.0.1:8000/checkout/complete",
-    ...(redis ? { REDIS_URL: redis, CAPTURES_RECONCILE_SCHEDULE: "*/2 * * * * *" } : {}),
+    // "" rather than unset, so a REDIS_URL in the caller's environment is not inherited.
+    REDIS_URL: redis ?? "",
+    CAPTURES_RECONCILE_SCHEDULE: "*/2 * * * * *",
     // The sandbox provider captures on fulfillment, Mollie on shipment; Clover keeps the default (manual).
     CAPTURES_CAPTURE_ON: "manual",
     CAPTURES_SANDBOX_CAPTURE_ON: "fulfillment",
