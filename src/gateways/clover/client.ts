@@ -13,13 +13,15 @@
  *   cockatiel policy with the same key, waiting what `Retry-After` asks for, else exponential
  *   backoff with full jitter.
  */
-import { DelegateBackoff, handleWhen, retry, type IRetryBackoffContext, type RetryPolicy } from "cockatiel"
-import { GatewayError, isGatewayError } from "../gateway"
+import { GatewayError } from "../gateway"
+import { HttpTransport, withQuery, type Guard } from "../shared/http-transport"
+import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
 import {
   asOutcomeUnknown,
   errorFromResponse,
   invalidRequest,
   isChargeWire,
+  isDecline,
   isListOf,
   isRefundWire,
   malformedResponseError,
@@ -35,28 +37,19 @@ export const CLOVER_BASE_URLS: Readonly<Record<CloverEnvironment, string>> = {
   production: "https://scl.clover.com",
 }
 
-export type CloverClientOptions = {
+/** `initialBackoffMs` defaults to 250 ms here (`CLOVER_INITIAL_BACKOFF_MS`). */
+export type CloverClientOptions = TransportOptions & {
   /** The Ecommerce private key (Bearer token). */
   privateKey: string
   /** Picks the base URL preset. Default "sandbox". */
   environment?: CloverEnvironment
   /** Overrides the preset, e.g. the `url` of `startCloverSandbox()`. */
   baseUrl?: string
-  /** Per attempt. Default 10 000 ms. */
-  timeoutMs?: number
-  /** Retries after the first attempt. Default 2. */
-  maxRetries?: number
   /** The buyer's (or, for merchant-initiated calls, this server's) IP, sent as `x-forwarded-for`. */
   clientIp?: string
-  /** First backoff delay. Default 250 ms. */
-  initialBackoffMs?: number
-  /** Backoff ceiling. Default 5 000 ms. */
-  maxBackoffMs?: number
-  /** A longer `Retry-After` is not waited for: the error is thrown. Default 30 000 ms. */
-  maxRetryAfterMs?: number
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch
 }
+
+const CLOVER_INITIAL_BACKOFF_MS = 250
 
 /** Per-call options of a POST. */
 export type PostOptions = {
@@ -78,8 +71,6 @@ export type CloverRequest = {
   requiresClientIp?: boolean
 }
 
-type Guard<T> = (value: unknown) => value is T
-
 const seg = (id: string): string => encodeURIComponent(id)
 
 /** Idempotency keys are header values: printable ASCII, bounded. */
@@ -90,10 +81,8 @@ export class CloverClient {
   readonly baseUrl: string
   readonly timeoutMs: number
   readonly maxRetries: number
-  readonly #privateKey: string
   readonly #clientIp?: string
-  readonly #fetch: typeof fetch
-  readonly #policy: RetryPolicy
+  readonly #transport: HttpTransport
 
   constructor(options: CloverClientOptions) {
     // Only a sanity check; whether the key is valid is Clover's answer (401).
@@ -116,16 +105,29 @@ export class CloverClient {
     }
     this.environment = environment
     this.baseUrl = base.toString().replace(/\/+$/, "")
-    this.timeoutMs = options.timeoutMs ?? 10_000
-    this.maxRetries = options.maxRetries ?? 2
-    this.#privateKey = options.privateKey
+    const transport = resolveTransportOptions(options, { initialBackoffMs: CLOVER_INITIAL_BACKOFF_MS })
+    this.timeoutMs = transport.timeoutMs
+    this.maxRetries = transport.maxRetries
     this.#clientIp = options.clientIp
-    this.#fetch = options.fetch ?? fetch
-    this.#policy = retryPolicy({
-      maxRetries: this.maxRetries,
-      initialBackoffMs: options.initialBackoffMs ?? 250,
-      maxBackoffMs: options.maxBackoffMs ?? 5_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    const privateKey = options.privateKey
+    this.#transport = new HttpTransport({
+      ...transport,
+      jitter: "full",
+      // The key is only written into this header; errors never contain it.
+      headers: {
+        Authorization: `Bearer ${privateKey}`,
+        Accept: "application/json",
+        "User-Agent": "medusa-plugin-captures (clover)",
+      },
+      errors: {
+        response: ({ status, body, retryAfter }, ctx) =>
+          errorFromResponse({ status, body, retryAfter, environment, secrets: [privateKey] }, ctx),
+        transport: transportError,
+        malformed: malformedResponseError,
+        isDecline,
+        // Keeps Clover's extra fields (the failed charge, the doc URL).
+        asOutcomeUnknown,
+      },
     })
   }
 
@@ -165,22 +167,22 @@ export class CloverClient {
    */
   async request<T>(req: CloverRequest, guard: Guard<T>): Promise<T> {
     if (req.method === "POST") this.checkPost(req)
-    let mayHaveActed = false
-    try {
-      return await this.#policy.execute(async () => {
-        try {
-          return await this.attempt(req, guard)
-        } catch (err) {
-          if (isGatewayError(err) && err.outcomeUnknown) mayHaveActed = true
-          throw err
-        }
-      })
-    } catch (err) {
-      if (mayHaveActed && isGatewayError(err) && !err.outcomeUnknown && err.type !== "card_error") {
-        throw asOutcomeUnknown(err)
-      }
-      throw err
-    }
+    const clientIp = req.clientIp ?? this.#clientIp
+    const { data } = await this.#transport.send(
+      {
+        method: req.method,
+        url: withQuery(new URL(this.baseUrl + req.path), req.query),
+        path: req.path,
+        // A POST always has a JSON body (`{}` at least), its key and, when known, the client's IP.
+        headers:
+          req.method === "POST"
+            ? { "idempotency-key": req.idempotencyKey!, ...(clientIp ? { "x-forwarded-for": clientIp } : {}) }
+            : undefined,
+        body: req.method === "POST" ? req.body ?? {} : undefined,
+      },
+      guard
+    )
+    return data
   }
 
   private checkPost(req: CloverRequest): void {
@@ -200,82 +202,4 @@ export class CloverClient {
       )
     }
   }
-
-  private async attempt<T>(req: CloverRequest, guard: Guard<T>): Promise<T> {
-    const ctx = { method: req.method, path: req.path }
-    const url = new URL(this.baseUrl + req.path)
-    for (const [name, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, value)
-    }
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${this.#privateKey}`,
-      Accept: "application/json",
-      "User-Agent": "medusa-plugin-captures (clover)",
-    }
-    if (req.method === "POST") {
-      headers["Content-Type"] = "application/json"
-      headers["idempotency-key"] = req.idempotencyKey!
-      const clientIp = req.clientIp ?? this.#clientIp
-      if (clientIp) headers["x-forwarded-for"] = clientIp
-    }
-
-    let response: Response
-    let body: string
-    try {
-      response = await this.#fetch(url, {
-        method: req.method,
-        headers,
-        body: req.method === "POST" ? JSON.stringify(req.body ?? {}) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      body = await response.text()
-    } catch (err) {
-      throw transportError(err, { ...ctx, timeoutMs: this.timeoutMs })
-    }
-
-    const parsed = parseJson(body)
-    if (!response.ok) {
-      throw errorFromResponse(
-        {
-          status: response.status,
-          body: parsed,
-          retryAfter: response.headers.get("retry-after"),
-          environment: this.environment,
-          secrets: [this.#privateKey],
-        },
-        ctx
-      )
-    }
-    if (!guard(parsed)) throw malformedResponseError(response.status, ctx)
-    return parsed
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-type RetrySettings = { maxRetries: number; initialBackoffMs: number; maxBackoffMs: number; maxRetryAfterMs: number }
-
-/**
- * Retries retryable `GatewayError`s. The wait is the error's `Retry-After` when Clover sent
- * one (what it asked for, not shortened by jitter), else full jitter over an exponential
- * ceiling. A `Retry-After` beyond `maxRetryAfterMs` is not waited out: the error surfaces.
- */
-function retryPolicy(settings: RetrySettings): RetryPolicy {
-  const shouldRetry = (err: Error): boolean =>
-    isGatewayError(err) &&
-    err.retryable &&
-    !(err.retryAfterMs !== undefined && err.retryAfterMs > settings.maxRetryAfterMs)
-  const backoff = new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
-    const failure = "error" in context.result ? context.result.error : undefined
-    if (isGatewayError(failure) && failure.retryAfterMs !== undefined) return failure.retryAfterMs
-    const ceiling = Math.min(settings.maxBackoffMs, settings.initialBackoffMs * 2 ** Math.max(0, context.attempt - 1))
-    return Math.round(Math.random() * ceiling)
-  })
-  return retry(handleWhen(shouldRetry), { maxAttempts: settings.maxRetries, backoff })
 }

@@ -17,9 +17,13 @@
  * A GET never acts, so its failures are never outcome-unknown.
  */
 import { GATEWAY_ERROR_TYPES, GatewayError, type GatewayErrorInit, type GatewayErrorType } from "../gateway"
+import * as failures from "../shared/failures"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim } from "../shared/redact"
+import { parseRetryAfter } from "../shared/retry-after"
 
-/** Which request failed. `path` holds ids only, never a key. */
-export type RequestContext = { method: string; path: string }
+export { parseRetryAfter }
+export type { RequestContext } from "../shared/failures"
+type RequestContext = failures.RequestContext
 
 /** A Clover error with the two fields `GatewayError` has no place for. */
 export class CloverApiError extends GatewayError {
@@ -50,11 +54,8 @@ export const isMutating = (method: string): boolean => method.toUpperCase() === 
  * network (a misbehaving proxy could echo our Authorization header).
  */
 export function redact(message: string, secrets: readonly string[] = []): string {
-  let out = message.replace(/\bBearer\s+\S+/gi, "Bearer [redacted]")
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("[redacted]")
-  }
-  return out
+  // Secrets shorter than 4 characters are not scrubbed: they would shred the message.
+  return redactVerbatim(redactPatterns(message, [BEARER_TOKEN]), secrets, 4)
 }
 
 // --- HTTP error answers ------------------------------------------------------------------------
@@ -70,16 +71,6 @@ export function errorTypeForStatus(status: number): GatewayErrorType {
   if (status === 429) return "rate_limit_error"
   if (status >= 400 && status < 500) return "invalid_request_error"
   return "api_error"
-}
-
-/** `Retry-After` in ms: delta-seconds (fractions allowed) or an HTTP date; undefined if unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  const trimmed = value?.trim()
-  if (!trimmed) return undefined
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  if (!/[a-z]/i.test(trimmed)) return undefined
-  const at = Date.parse(trimmed)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
 }
 
 export type ErrorAnswer = {
@@ -133,70 +124,21 @@ export function errorFromResponse(answer: ErrorAnswer, ctx: RequestContext): Clo
 
 // --- no HTTP answer ----------------------------------------------------------------------------
 
-/** Errors that prove the request never left this machine. */
-const NOT_CONNECTED = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-])
-
-/** undici wraps the socket error in `cause`; walk down a few levels for its code. */
-function systemCode(err: unknown): string | undefined {
-  let current: unknown = err
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
+/** How the shared failure messages name Clover. An abort is reported as the timeout it is. */
+const WORDING: failures.FailureWording<CloverApiError> = {
+  gateway: "Clover",
+  isMutating,
+  create: (init) => new CloverApiError(init),
+  expectedBody: "JSON object",
 }
 
 /** A request that got no HTTP answer: always retryable with the same key. */
-export function transportError(err: unknown, ctx: RequestContext & { timeoutMs: number }): CloverApiError {
-  const name = err !== null && typeof err === "object" ? (err as { name?: unknown }).name : undefined
-  const where = `${ctx.method} ${ctx.path}`
-  if (name === "TimeoutError" || name === "AbortError") {
-    return new CloverApiError({
-      type: "api_connection_error",
-      code: "timeout",
-      message: `Clover did not answer ${where} within ${ctx.timeoutMs} ms.`,
-      retryable: true,
-      outcomeUnknown: isMutating(ctx.method),
-    })
-  }
-  const code = systemCode(err)
-  if (code !== undefined && NOT_CONNECTED.has(code)) {
-    return new CloverApiError({
-      type: "api_connection_error",
-      code: "connection_failed",
-      message: `Could not connect to Clover for ${where} (${code}).`,
-      retryable: true,
-      outcomeUnknown: false,
-    })
-  }
-  return new CloverApiError({
-    type: "api_connection_error",
-    code: "connection_reset",
-    message: `The connection to Clover was lost during ${where}${code ? ` (${code})` : ""}.`,
-    retryable: true,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const transportError = (err: unknown, ctx: RequestContext & { timeoutMs: number }): CloverApiError =>
+  failures.transportError(err, ctx, WORDING)
 
 /** A 2xx we cannot read. Not retried (it may have acted); a POST's outcome is unknown. */
-export function malformedResponseError(status: number, ctx: RequestContext): CloverApiError {
-  return new CloverApiError({
-    type: "api_error",
-    code: "malformed_response",
-    message: `Clover answered ${ctx.method} ${ctx.path} with HTTP ${status} and a body that is not the expected JSON object.`,
-    httpStatus: status,
-    retryable: false,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const malformedResponseError = (status: number, ctx: RequestContext): CloverApiError =>
+  failures.malformedResponseError(status, ctx, WORDING)
 
 /**
  * The same error, marked outcome-unknown: once an earlier attempt may have acted, a later
@@ -204,15 +146,8 @@ export function malformedResponseError(status: number, ctx: RequestContext): Clo
  */
 export function asOutcomeUnknown(err: GatewayError): CloverApiError {
   return new CloverApiError({
-    type: err.type,
-    message: err.message,
-    code: err.code,
-    declineCode: err.declineCode,
-    param: err.param,
-    httpStatus: err.httpStatus,
-    retryable: err.retryable,
+    ...failures.initOf(err),
     outcomeUnknown: true,
-    retryAfterMs: err.retryAfterMs,
     charge: err instanceof CloverApiError ? err.charge : undefined,
     docUrl: err instanceof CloverApiError ? err.docUrl : undefined,
   })

@@ -12,16 +12,10 @@
  *   5xx, 409 "still processing") are retried by cockatiel with exponential backoff and jitter,
  *   honouring `Retry-After`, with the same key.
  */
-import {
-  ExponentialBackoff,
-  handleWhen,
-  retry,
-  type IBackoff,
-  type IBackoffFactory,
-  type IRetryBackoffContext,
-  type RetryPolicy,
-} from "cockatiel"
-import { GatewayError, isGatewayError } from "../gateway"
+import { GatewayError } from "../gateway"
+import { missingIdempotencyKey } from "../shared/failures"
+import { HttpTransport, withQuery, type Guard } from "../shared/http-transport"
+import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
 import {
   errorFromResponse,
   isCaptureWire,
@@ -44,23 +38,11 @@ import type {
 
 export const MOLLIE_DEFAULT_BASE_URL = "https://api.mollie.com"
 
-export type MollieClientOptions = {
+export type MollieClientOptions = TransportOptions & {
   /** `test_…` or `live_…` (A.0: each key targets one mode). */
   apiKey: string
   /** Default `https://api.mollie.com`; a simulator's URL in tests. Paths `/v2/…` are appended. */
   baseUrl?: string
-  /** Per attempt. Default 10 000 ms. */
-  timeoutMs?: number
-  /** Retries after the first attempt. Default 2. */
-  maxRetries?: number
-  /** First backoff delay. Default 200 ms. */
-  initialBackoffMs?: number
-  /** Backoff ceiling. Default 5 000 ms. */
-  maxBackoffMs?: number
-  /** A longer `Retry-After` is not waited for: the error is thrown instead. Default 30 000 ms. */
-  maxRetryAfterMs?: number
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch
 }
 
 export type MollieRequest = {
@@ -80,8 +62,6 @@ export type MollieResponse<T> = {
   replayed: boolean
 }
 
-type Guard<T> = (value: unknown) => value is T
-
 /** For 202/204 answers without a body (release-authorization, cancel refund). */
 const noContent = (value: unknown): value is undefined => value === undefined
 
@@ -90,54 +70,13 @@ const MAX_PAGES = 1000
 
 const seg = (value: string): string => encodeURIComponent(value)
 
-/**
- * Exponential backoff with jitter, except that a `Retry-After` the gateway sent wins (it is what
- * the gateway asked for; our jitter never shortens it).
- */
-class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
-  constructor(private readonly inner: IBackoffFactory<unknown>) {}
-
-  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
-    return preferRetryAfter(this.inner.next(context), context)
-  }
-}
-
-function preferRetryAfter(
-  backoff: IBackoff<unknown>,
-  context: IRetryBackoffContext<unknown>
-): IBackoff<IRetryBackoffContext<unknown>> {
-  const error = "error" in context.result ? context.result.error : undefined
-  const retryAfterMs = isGatewayError(error) ? error.retryAfterMs : undefined
-  return {
-    duration: retryAfterMs ?? backoff.duration,
-    next: (nextContext) => preferRetryAfter(backoff.next(nextContext), nextContext),
-  }
-}
-
-/** The same error, now marked as possibly acted on. */
-function withUnknownOutcome(err: GatewayError): GatewayError {
-  return new GatewayError({
-    type: err.type,
-    message: err.message,
-    code: err.code,
-    declineCode: err.declineCode,
-    param: err.param,
-    httpStatus: err.httpStatus,
-    retryable: err.retryable,
-    outcomeUnknown: true,
-    retryAfterMs: err.retryAfterMs,
-  })
-}
-
 export class MollieClient {
   readonly baseUrl: string
   readonly mode: MollieMode
   readonly timeoutMs: number
   readonly maxRetries: number
-  readonly #apiKey: string
   readonly #origin: string
-  readonly #fetch: typeof fetch
-  readonly #policy: RetryPolicy
+  readonly #transport: HttpTransport
 
   constructor(options: MollieClientOptions) {
     const match = typeof options.apiKey === "string" ? API_KEY.exec(options.apiKey) : null
@@ -159,25 +98,24 @@ export class MollieClient {
     this.baseUrl = base.toString().replace(/\/+$/, "")
     this.#origin = base.origin
     this.mode = match[1] as MollieMode
-    this.timeoutMs = options.timeoutMs ?? 10_000
-    this.maxRetries = options.maxRetries ?? 2
-    this.#apiKey = options.apiKey
-    this.#fetch = options.fetch ?? fetch
-    const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000
-    this.#policy = retry(
-      handleWhen(
-        (err) =>
-          err instanceof GatewayError &&
-          err.retryable &&
-          !(err.retryAfterMs !== undefined && err.retryAfterMs > maxRetryAfterMs)
-      ),
-      {
-        maxAttempts: this.maxRetries,
-        backoff: new RetryAfterBackoff(
-          new ExponentialBackoff({ initialDelay: options.initialBackoffMs ?? 200, maxDelay: options.maxBackoffMs ?? 5_000 })
-        ),
-      }
-    )
+    const transport = resolveTransportOptions(options)
+    this.timeoutMs = transport.timeoutMs
+    this.maxRetries = transport.maxRetries
+    const apiKey = options.apiKey
+    this.#transport = new HttpTransport({
+      ...transport,
+      jitter: "decorrelated",
+      // The key is only ever written into this header (and scrubbed from every error message).
+      headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/hal+json" },
+      errors: {
+        response: ({ status, body, retryAfter }, ctx) =>
+          errorFromResponse(status, body, { ...ctx, retryAfter, secrets: [apiKey] }),
+        transport: transportError,
+        malformed: malformedResponseError,
+        // Mollie answers no card errors: a declined payment is a payment status, not an error.
+        isDecline: () => false,
+      },
+    })
   }
 
   // --- payments -------------------------------------------------------------------------------
@@ -279,89 +217,27 @@ export class MollieClient {
     } else {
       url = new URL(this.baseUrl + req.path)
     }
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value)
-    }
-    return url
+    return withQuery(url, req.query)
   }
 
   /**
-   * Sends the request with retries. Throws `GatewayError` for every non-2xx answer and every
-   * transport failure. Once an attempt may have acted (outcome unknown), a later failure does
-   * not prove it did not: the thrown error keeps `outcomeUnknown` (a 409 "in progress" or a 4xx
-   * on the retry says nothing about the first attempt).
+   * Sends the request with retries (see `HttpTransport.send`): every non-2xx answer and every
+   * transport failure is a thrown `GatewayError`; once an attempt's outcome was unknown, a
+   * later failure stays outcome-unknown (a 409 "in progress" or a 4xx on the retry says
+   * nothing about the first attempt).
    */
   async request<T>(req: MollieRequest, guard: Guard<T>): Promise<MollieResponse<T>> {
-    if ((req.method === "POST" || req.method === "DELETE") && !req.idempotencyKey) {
-      throw new GatewayError({
-        type: "invalid_request_error",
-        code: "parameter_missing",
-        param: "Idempotency-Key",
-        message: `${req.method} ${req.path} needs an idempotency key.`,
-      })
-    }
+    if ((req.method === "POST" || req.method === "DELETE") && !req.idempotencyKey) throw missingIdempotencyKey(req)
     const url = this.resolve(req)
-    let uncertain = false
-    try {
-      return await this.#policy.execute(async () => {
-        try {
-          return await this.attempt(req, url, guard)
-        } catch (err) {
-          if (isGatewayError(err) && err.outcomeUnknown) uncertain = true
-          throw err
-        }
-      })
-    } catch (err) {
-      if (uncertain && isGatewayError(err) && !err.outcomeUnknown) throw withUnknownOutcome(err)
-      throw err
-    }
-  }
-
-  private async attempt<T>(req: MollieRequest, url: URL, guard: Guard<T>): Promise<MollieResponse<T>> {
-    const ctx = { method: req.method, path: url.pathname }
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${this.#apiKey}`,
-      Accept: "application/hal+json",
-    }
-    if (req.body !== undefined) headers["Content-Type"] = "application/json"
-    if (req.idempotencyKey) headers["Idempotency-Key"] = req.idempotencyKey
-
-    let response: Response
-    let text: string
-    try {
-      response = await this.#fetch(url, {
+    return this.#transport.send(
+      {
         method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      text = await response.text()
-    } catch (err) {
-      throw transportError(err, { ...ctx, timeoutMs: this.timeoutMs })
-    }
-
-    let parsed: unknown
-    let isJson = text.trim() !== ""
-    if (isJson) {
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        isJson = false
-      }
-    }
-    if (!response.ok) {
-      throw errorFromResponse(response.status, isJson ? parsed : undefined, {
-        ...ctx,
-        retryAfter: response.headers.get("retry-after"),
-        secrets: [this.#apiKey],
-      })
-    }
-    // An empty 2xx is fine where none is expected (202/204); garbage never is.
-    if ((text.trim() !== "" && !isJson) || !guard(parsed)) throw malformedResponseError(response.status, ctx)
-    return {
-      status: response.status,
-      data: parsed,
-      replayed: response.headers.get("idempotent-replayed") === "true",
-    }
+        url,
+        path: url.pathname,
+        headers: req.idempotencyKey ? { "Idempotency-Key": req.idempotencyKey } : undefined,
+        body: req.body,
+      },
+      guard
+    )
   }
 }

@@ -30,9 +30,13 @@ import type {
   MollieRefund,
   MollieRefundStatus,
 } from "./types"
+import * as failures from "../shared/failures"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../shared/redact"
+import { parseRetryAfter } from "../shared/retry-after"
 
-/** Which request a failure belongs to; `path` holds ids only, never a secret. */
-export type RequestContext = { method: string; path: string }
+export { parseRetryAfter }
+export type { RequestContext } from "../shared/failures"
+type RequestContext = failures.RequestContext
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -233,16 +237,15 @@ export function medusaKeyOf(wire: { metadata?: unknown }): string | undefined {
 
 // --- secrets ----------------------------------------------------------------------------------
 
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  [/\b(test|live|access)_[A-Za-z0-9]{8,}/g, "$1_[redacted]"],
-  [/\bBearer\s+\S+/gi, "Bearer [redacted]"],
-]
+const SECRET_PATTERNS: SecretPattern[] = [[/\b(test|live|access)_[A-Za-z0-9]{8,}/g, "$1_[redacted]"], BEARER_TOKEN]
 
-/** Removes anything that looks like a Mollie API key or a bearer token (DESIGN rule 8). */
+/**
+ * Removes anything that looks like a Mollie API key or a bearer token (DESIGN rule 8). The
+ * given secrets go first, whole: a key with characters the pattern stops at would otherwise
+ * leave its tail behind.
+ */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text
-  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]")
-  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), out)
+  return redactPatterns(redactVerbatim(text, secrets), SECRET_PATTERNS)
 }
 
 // --- HTTP failures → GatewayError --------------------------------------------------------------
@@ -269,19 +272,6 @@ export function errorTypeForStatus(status: number): GatewayErrorType {
   if (status === 429) return "rate_limit_error"
   if (status >= 400 && status < 500) return "invalid_request_error"
   return "api_error"
-}
-
-/**
- * `Retry-After` in milliseconds: delta-seconds (fractions accepted, as the simulator may send
- * them) or an HTTP date. undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  // An HTTP date has a weekday and month name; without letters it is junk like "-1".
-  const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 
 /** A Mollie error body (A.7), or undefined when the body is something else. */
@@ -346,70 +336,20 @@ export function errorFromResponse(status: number, body: unknown, ctx: ErrorRespo
   })
 }
 
-const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
-
-const isRecordLike = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === "object" || typeof value === "function") && value !== null
-
-/** fetch wraps the socket error in `cause` (undici), sometimes twice. */
-function errorCode(err: unknown): string | undefined {
-  for (let current: unknown = err, depth = 0; isRecordLike(current) && depth < 5; depth++) {
-    if (typeof current.code === "string") return current.code
-    current = current.cause
-  }
-  return undefined
-}
+/** How the shared failure messages name Mollie; POST and DELETE can act. */
+const WORDING: failures.FailureWording = { gateway: "Mollie", isMutating, reportsAborts: true }
 
 /**
  * A request that got no HTTP answer: api_connection_error, always retryable (the idempotency
  * key makes a resend safe). The outcome of a POST/DELETE is unknown unless the connection was
  * never made.
  */
-export function transportError(err: unknown, ctx: RequestContext & { timeoutMs?: number }): GatewayError {
-  const name = isRecordLike(err) && typeof err.name === "string" ? err.name : ""
-  const where = `${ctx.method} ${ctx.path}`
-  if (name === "TimeoutError" || name === "AbortError") {
-    return new GatewayError({
-      type: "api_connection_error",
-      code: name === "TimeoutError" ? "timeout" : "aborted",
-      message:
-        name === "TimeoutError"
-          ? `Mollie did not answer ${where} within ${ctx.timeoutMs ?? "the"} ms.`
-          : `The request ${where} to Mollie was aborted.`,
-      retryable: true,
-      outcomeUnknown: isMutating(ctx.method),
-    })
-  }
-  const code = errorCode(err)
-  if (code && NEVER_CONNECTED.has(code)) {
-    return new GatewayError({
-      type: "api_connection_error",
-      code: "connection_failed",
-      message: `Could not connect to Mollie for ${where} (${code}).`,
-      retryable: true,
-      outcomeUnknown: false,
-    })
-  }
-  return new GatewayError({
-    type: "api_connection_error",
-    code: "connection_reset",
-    message: `The connection to Mollie was lost during ${where}${code ? ` (${code})` : ""}.`,
-    retryable: true,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const transportError = (err: unknown, ctx: RequestContext & { timeoutMs?: number }): GatewayError =>
+  failures.transportError(err, ctx, WORDING)
 
 /** A 2xx whose body is not what we expect. Not retried; a POST's/DELETE's outcome is unknown. */
-export function malformedResponseError(status: number, ctx: RequestContext): GatewayError {
-  return new GatewayError({
-    type: "api_error",
-    code: "malformed_response",
-    message: `Mollie answered ${ctx.method} ${ctx.path} with HTTP ${status} and a body that is not the expected JSON.`,
-    httpStatus: status,
-    retryable: false,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const malformedResponseError = (status: number, ctx: RequestContext): GatewayError =>
+  failures.malformedResponseError(status, ctx, WORDING)
 
 // --- shape checks (a 2xx body we cannot read is a malformed response) ---------------------------
 

@@ -24,6 +24,7 @@ import {
   type RefundRequest,
   type RefundResult,
 } from "../gateway"
+import { assertMinorUnits } from "../shared/amounts"
 import { MollieClient, type MollieClientOptions } from "./client"
 import {
   fromMollieAmount,
@@ -47,17 +48,6 @@ const DEFAULT_DESCRIPTION = "Order"
 
 /** Statuses after which there is nothing left to release. */
 const FINAL_STATUSES: ReadonlySet<MolliePaymentStatus> = new Set(["paid", "canceled", "expired", "failed"])
-
-function assertMinorUnits(amount: number, param = "amount"): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
-    throw new GatewayError({
-      type: "invalid_request_error",
-      code: "parameter_invalid",
-      param,
-      message: `${param} must be a positive integer in minor units, got ${String(amount)}.`,
-    })
-  }
-}
 
 /** Our amount in Mollie's format; a bad currency is the caller's mistake, not Mollie's. */
 function mollieAmount(amount: number, currency: string) {

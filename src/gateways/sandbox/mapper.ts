@@ -19,9 +19,13 @@ import type {
   SandboxPaymentWire,
   SandboxRefundWire,
 } from "./types"
+import * as failures from "../shared/failures"
+import { BEARER_TOKEN, redactPatterns, type SecretPattern } from "../shared/redact"
+import { parseRetryAfter } from "../shared/retry-after"
 
-/** Which request a failure belongs to; `path` never contains a secret. */
-export type RequestContext = { method: string; path: string }
+export { parseRetryAfter }
+export type { RequestContext } from "../shared/failures"
+type RequestContext = failures.RequestContext
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -31,14 +35,11 @@ export const isMutating = (method: string): boolean => method.toUpperCase() !== 
 
 // --- secrets ----------------------------------------------------------------------------------
 
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  [/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9_\-.~+/=]+/g, "$1_$2_[redacted]"],
-  [/\bBearer\s+\S+/gi, "Bearer [redacted]"],
-]
+const SECRET_PATTERNS: SecretPattern[] = [[/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9_\-.~+/=]+/g, "$1_$2_[redacted]"], BEARER_TOKEN]
 
 /** Removes anything that looks like an API key or bearer token from a message. */
 export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text)
+  return redactPatterns(text, SECRET_PATTERNS)
 }
 
 // --- statuses ---------------------------------------------------------------------------------
@@ -173,19 +174,6 @@ export function errorTypeForStatus(status: number): GatewayErrorType {
   return "api_error"
 }
 
-/**
- * `Retry-After` in milliseconds: delta-seconds (fractions accepted, as the sandbox may send
- * them) or an HTTP date. undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  // An HTTP date has a weekday and month name; without letters it is junk like "-1".
-  const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
-}
-
 export type ErrorResponseContext = RequestContext & { retryAfter?: string | null; nowMs?: number }
 
 /**
@@ -211,68 +199,19 @@ export function errorFromResponse(status: number, body: unknown, ctx: ErrorRespo
   })
 }
 
-const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
-
-function errorCode(err: unknown): string | undefined {
-  for (let current: unknown = err, depth = 0; isRecordLike(current) && depth < 5; depth++) {
-    if (typeof current.code === "string") return current.code
-    current = current.cause
-  }
-  return undefined
-}
-
-const isRecordLike = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === "object" || typeof value === "function") && value !== null
+/** How the shared failure messages name this gateway. */
+const WORDING: failures.FailureWording = { gateway: "the sandbox gateway", isMutating, reportsAborts: true }
 
 /**
  * A request that got no HTTP answer. Always retryable (an idempotency key makes a resend
  * safe). Outcome unknown for a POST unless the connection was never made.
  */
-export function transportError(err: unknown, ctx: RequestContext & { timeoutMs?: number }): GatewayError {
-  const name = isRecordLike(err) && typeof err.name === "string" ? err.name : ""
-  const where = `${ctx.method} ${ctx.path}`
-  if (name === "TimeoutError" || name === "AbortError") {
-    return new GatewayError({
-      type: "api_connection_error",
-      code: name === "TimeoutError" ? "timeout" : "aborted",
-      message:
-        name === "TimeoutError"
-          ? `The sandbox gateway did not answer ${where} within ${ctx.timeoutMs ?? "the"} ms.`
-          : `The request ${where} to the sandbox gateway was aborted.`,
-      retryable: true,
-      outcomeUnknown: isMutating(ctx.method),
-    })
-  }
-  const code = errorCode(err)
-  if (code && NEVER_CONNECTED.has(code)) {
-    return new GatewayError({
-      type: "api_connection_error",
-      code: "connection_failed",
-      message: `Could not connect to the sandbox gateway for ${where} (${code}).`,
-      retryable: true,
-      outcomeUnknown: false,
-    })
-  }
-  return new GatewayError({
-    type: "api_connection_error",
-    code: "connection_reset",
-    message: `The connection to the sandbox gateway was lost during ${where}${code ? ` (${code})` : ""}.`,
-    retryable: true,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const transportError = (err: unknown, ctx: RequestContext & { timeoutMs?: number }): GatewayError =>
+  failures.transportError(err, ctx, WORDING)
 
 /** A 2xx whose body is not the JSON we expect. Not retried; a POST's outcome is unknown. */
-export function malformedResponseError(status: number, ctx: RequestContext): GatewayError {
-  return new GatewayError({
-    type: "api_error",
-    code: "malformed_response",
-    message: `The sandbox gateway answered ${ctx.method} ${ctx.path} with HTTP ${status} and a body that is not the expected JSON.`,
-    httpStatus: status,
-    retryable: false,
-    outcomeUnknown: isMutating(ctx.method),
-  })
-}
+export const malformedResponseError = (status: number, ctx: RequestContext): GatewayError =>
+  failures.malformedResponseError(status, ctx, WORDING)
 
 // --- shape checks (a 2xx body we cannot read is a malformed response) ---------------------------
 

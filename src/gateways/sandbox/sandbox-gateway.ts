@@ -4,7 +4,6 @@
  * is a thrown `GatewayError` (see `mapper.ts` for retryable / outcomeUnknown).
  */
 import {
-  GatewayError,
   isGatewayError,
   type AuthorizeRequest,
   type CaptureRequest,
@@ -15,6 +14,7 @@ import {
   type RefundRequest,
   type RefundResult,
 } from "../gateway"
+import { assertMinorUnits } from "../shared/amounts"
 import { SandboxClient, type SandboxClientOptions } from "./client"
 import {
   declinedAuthorization,
@@ -29,17 +29,6 @@ import {
 export type SandboxGatewayOptions = SandboxClientOptions & {
   /** Source used by `authorize` when the request has none. Default `tok_visa`. */
   defaultSource?: string
-}
-
-function assertMinorUnits(amount: number, param = "amount"): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
-    throw new GatewayError({
-      type: "invalid_request_error",
-      code: "parameter_invalid",
-      param,
-      message: `${param} must be a positive integer in minor units, got ${String(amount)}.`,
-    })
-  }
 }
 
 /** A 404 for the payment or the operation: the gateway has no such object. */

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto"
 import { canonicalJson, type ApiResponse } from "../shared"
 import { CloverSimError, invalidRequest } from "./errors"
+import { parseJsonObject } from "../shared/json-body"
 import { matchRoute, type RouteContext } from "./routes"
 import type { CloverSandboxState } from "./state"
 import { isRecord, type Body } from "./validate"
@@ -42,17 +43,7 @@ function authenticate(authorization: string | undefined, options: CloverApiOptio
   return createHash("sha256").update(token).digest("hex").slice(0, 16)
 }
 
-function parseBody(raw: string): Body {
-  if (raw.trim() === "") return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    throw invalidRequest("invalid_request", "The request body is not valid JSON.")
-  }
-  if (!isRecord(parsed)) throw invalidRequest("invalid_request", "The request body must be a JSON object.")
-  return parsed
-}
+const parseBody = (raw: string): Body => parseJsonObject(raw, (message) => invalidRequest("invalid_request", message))
 
 /**
  * What is stored for replay: what the operation did (2xx) and declines (402). Validation

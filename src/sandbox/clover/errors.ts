@@ -3,16 +3,10 @@
  * decline_code?, charge?, doc_url } }` (gateways.md B.4; fields listed in seed 004's response
  * table). Handlers throw `CloverSimError`; the pipeline turns it into a response.
  */
+import type { TaxonomyErrorType } from "../shared/error-types"
 import { json, type ApiResponse, type ErrorFaultKind } from "../shared"
 
-export type CloverSimErrorType =
-  | "api_connection_error"
-  | "api_error"
-  | "authentication_error"
-  | "card_error"
-  | "idempotency_error"
-  | "invalid_request_error"
-  | "rate_limit_error"
+export type CloverSimErrorType = TaxonomyErrorType
 
 export type CloverErrorExtra = { param?: string; decline_code?: string; charge?: string }
 

@@ -4,6 +4,7 @@
  * The rules are written out, with their sources, in the contract at the top of `server.ts`.
  */
 import { json, type ApiResponse } from "../shared"
+import { compilePath, findRoute, safeDecode } from "../shared/routes"
 import { cardDeclined, invalidRequest, resourceMissing } from "./errors"
 import { cloverId, digits, type CloverSandboxState, type SimCharge, type SimRefund } from "./state"
 import { parseToken } from "./tokens"
@@ -32,12 +33,7 @@ export type Route = {
 }
 
 function route(method: Route["method"], path: string, handler: Handler, flags: Partial<Route> = {}): Route {
-  const keys: string[] = []
-  const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
-    keys.push(key)
-    return "([^/]+)"
-  })
-  return { method, pattern: new RegExp(`^${source}/?$`), keys, handler, ...flags }
+  return { method, ...compilePath(path), handler, ...flags }
 }
 
 function findCharge(ctx: RouteContext, id: string, param: string): SimCharge {
@@ -242,30 +238,10 @@ export type MatchedRoute = { route: Route; params: Record<string, string> }
 
 /** Throws 404 for an unknown path and 405 for a known path with another method. */
 export function matchRoute(method: string, pathname: string): MatchedRoute {
-  const allowed: string[] = []
-  for (const candidate of ROUTES) {
-    const m = candidate.pattern.exec(pathname)
-    if (!m) continue
-    if (candidate.method !== method) {
-      allowed.push(candidate.method)
-      continue
-    }
-    const params: Record<string, string> = {}
-    candidate.keys.forEach((key, i) => {
-      params[key] = safeDecode(m[i + 1])
-    })
-    return { route: candidate, params }
-  }
-  if (allowed.length > 0) {
-    throw invalidRequest("method_not_allowed", `${method} is not allowed here; use ${allowed.join(" or ")}.`, undefined, 405)
+  const found = findRoute(ROUTES, method, pathname, safeDecode)
+  if (found.route) return { route: found.route, params: found.params }
+  if (found.allowed.length > 0) {
+    throw invalidRequest("method_not_allowed", `${method} is not allowed here; use ${found.allowed.join(" or ")}.`, undefined, 405)
   }
   throw invalidRequest("resource_missing", `Unrecognized request URL (${method} ${pathname}).`, undefined, 404)
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
 }

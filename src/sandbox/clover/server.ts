@@ -105,8 +105,8 @@
  *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,
  *   faults }`. `POST /__control/reset` clears everything.
  */
-import type { IncomingMessage, ServerResponse } from "node:http"
-import { BodyTooLargeError, header, readBody, respondWithFault, send, startServer } from "../shared"
+import { header } from "../shared"
+import { startSimulator } from "../shared/request-pipeline"
 import { handleApiRequest, type CloverApiOptions } from "./api"
 import { handleControlRequest } from "./control"
 import { CloverSimError, faultError, invalidRequest } from "./errors"
@@ -129,71 +129,36 @@ export type CloverSandboxHandle = {
 export async function startCloverSandbox(opts: CloverSandboxOptions = {}): Promise<CloverSandboxHandle> {
   const state = new CloverSandboxState()
   const apiOptions: CloverApiOptions = { privateKeys: opts.privateKeys }
-  // `lifecycle` is assigned before any request can arrive: the listen callback resolves
-  // startServer in a microtask, an incoming connection needs a later I/O callback.
-  const lifecycle = await startServer({
+  const lifecycle = await startSimulator({
     port: opts.port,
     host: opts.host,
-    handler: (req, res) => handle(state, apiOptions, req, res, lifecycle.sleep),
-    onUnexpectedError: (res) => {
-      // A simulator bug: answer if still possible; never log the request (it holds a key).
-      send(res, new CloverSimError(500, "api_error", "internal_error", "The Clover simulator failed unexpectedly.").toResponse())
-    },
+    // A simulator bug: answer if still possible; never log the request (it holds a key).
+    internalError: () => new CloverSimError(500, "api_error", "internal_error", "The Clover simulator failed unexpectedly.").toResponse(),
+    routes: () => ({
+      apiPrefix: "/v1",
+      state,
+      bodyTooLarge: () => invalidRequest("invalid_request", "The request body is larger than 1 MB.", undefined, 413).toResponse(),
+      unknownRoute: (method, pathname) =>
+        invalidRequest("resource_missing", `Unrecognized request URL (${method} ${pathname}).`, undefined, 404).toResponse(),
+      control: ({ method, url, rawBody }) => handleControlRequest(state, method, url, rawBody),
+      faultError,
+      // Synchronous: the idempotency lookup, the checks and the mutation happen in one go.
+      api: ({ req, method, url, rawBody }, respond) =>
+        respond(() =>
+          handleApiRequest(
+            state,
+            {
+              method,
+              url,
+              authorization: header(req, "authorization"),
+              idempotencyKey: header(req, "idempotency-key"),
+              forwardedFor: header(req, "x-forwarded-for"),
+              rawBody,
+            },
+            apiOptions
+          )
+        ),
+    }),
   })
   return { url: lifecycle.url, port: lifecycle.port, state, close: () => lifecycle.close() }
-}
-
-async function handle(
-  state: CloverSandboxState,
-  apiOptions: CloverApiOptions,
-  req: IncomingMessage,
-  res: ServerResponse,
-  sleep: (ms: number) => Promise<void>
-): Promise<void> {
-  const method = (req.method ?? "GET").toUpperCase()
-  const url = new URL(req.url ?? "/", "http://clover.invalid")
-
-  let rawBody: string
-  try {
-    rawBody = await readBody(req)
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      send(res, invalidRequest("invalid_request", "The request body is larger than 1 MB.", undefined, 413).toResponse())
-    } else {
-      req.socket.destroy()
-    }
-    return
-  }
-
-  if (url.pathname.startsWith("/__control/")) {
-    send(res, handleControlRequest(state, method, url.pathname, rawBody))
-    return
-  }
-  if (url.pathname !== "/v1" && !url.pathname.startsWith("/v1/")) {
-    send(res, invalidRequest("resource_missing", `Unrecognized request URL (${method} ${url.pathname}).`, undefined, 404).toResponse())
-    return
-  }
-
-  state.requests += 1
-  await respondWithFault({
-    req,
-    res,
-    fault: state.faults.take(method, url.pathname + url.search),
-    sleep,
-    renderError: faultError,
-    // Synchronous: the idempotency lookup, the checks and the mutation happen in one go.
-    act: () =>
-      handleApiRequest(
-        state,
-        {
-          method,
-          url,
-          authorization: header(req, "authorization"),
-          idempotencyKey: header(req, "idempotency-key"),
-          forwardedFor: header(req, "x-forwarded-for"),
-          rawBody,
-        },
-        apiOptions
-      ),
-  })
 }

@@ -3,7 +3,7 @@
  * faults, configuration, state, reset, webhook log / replay / flush. Answers plain JSON;
  * errors use Mollie's error body so one parser reads both.
  */
-import { FaultValidationError, parseFaults } from "../shared/faults"
+import { handleControl, standardControlRoutes, type ControlErrors, type ControlRoutes } from "../shared/control"
 import { json, type ApiResponse } from "../shared/http"
 import { MollieApiError, badRequest } from "./errors"
 import { renderCapture, renderPayment, renderRefund } from "./render"
@@ -54,15 +54,6 @@ export function parseConfigPatch(input: unknown): Partial<MollieSandboxConfig> {
 
 export type ControlContext = { state: MollieSandboxState; webhooks: WebhookDispatcher; base: string }
 
-function parseJson(raw: string): unknown {
-  if (raw.trim() === "") return {}
-  try {
-    return JSON.parse(raw)
-  } catch {
-    throw badRequest("The request body is not valid JSON.")
-  }
-}
-
 /** The whole store, rendered as the API would, plus counts per payment. */
 export function stateSnapshot({ state, webhooks, base }: ControlContext) {
   return {
@@ -77,65 +68,63 @@ export function stateSnapshot({ state, webhooks, base }: ControlContext) {
   }
 }
 
-export async function handleControlRequest(
-  ctx: ControlContext,
-  method: string,
-  url: URL,
-  rawBody: string
-): Promise<ApiResponse> {
+/** Mollie-shaped error bodies for control requests, so one parser reads both. */
+const ERRORS: ControlErrors = {
+  invalidJson: (message) => badRequest(message),
+  invalidFaults: (err) => badRequest(err.message, err.param),
+  notFound: (method, pathname) => new MollieApiError(404, `Unrecognized control URL (${method} ${pathname}).`),
+  toResponse: (err) => (err instanceof MollieApiError ? err.toResponse() : undefined),
+}
+
+/** Mollie's extra control routes: configuration and the webhook log, replay and flush. */
+function mollieControlRoutes(ctx: ControlContext): ControlRoutes {
   const { state, webhooks } = ctx
-  try {
-    const path = url.pathname.replace(/\/+$/, "")
-    const body = method === "POST" ? parseJson(rawBody) : {}
-    switch (`${method} ${path}`) {
-      case "POST /__control/faults":
-        try {
-          return json(200, { queued: state.faults.add(parseFaults(isRecord(body) ? body.faults : undefined)) })
-        } catch (err) {
-          if (err instanceof FaultValidationError) throw badRequest(err.message, err.param)
-          throw err
-        }
-      case "GET /__control/faults":
-        return json(200, { faults: state.faults.list() })
-      case "DELETE /__control/faults":
-        return json(200, { cleared: state.faults.clear() })
-      case "GET /__control/config":
+  return {
+    "GET /__control/config": () => json(200, state.config),
+    "POST /__control/config": (req) => {
+      try {
+        Object.assign(state.config, parseConfigPatch(req.body()))
         return json(200, state.config)
-      case "POST /__control/config":
-        try {
-          Object.assign(state.config, parseConfigPatch(body))
-          return json(200, state.config)
-        } catch (err) {
-          if (err instanceof ConfigValidationError) throw badRequest(err.message, err.param)
-          throw err
-        }
-      case "GET /__control/state":
-        return json(200, stateSnapshot(ctx))
-      case "POST /__control/reset":
+      } catch (err) {
+        if (err instanceof ConfigValidationError) throw badRequest(err.message, err.param)
+        throw err
+      }
+    },
+    "GET /__control/webhooks": ({ url }) => {
+      const paymentId = url.searchParams.get("paymentId")
+      return json(200, { webhooks: webhooks.log.filter((d) => paymentId === null || d.paymentId === paymentId) })
+    },
+    "POST /__control/webhooks/replay": async (req) => {
+      const body = req.body()
+      const paymentId = isRecord(body) ? body.paymentId : undefined
+      if (typeof paymentId !== "string") throw badRequest("paymentId is required.", "paymentId")
+      const delivery = await webhooks.replay(paymentId)
+      if (!delivery) throw new MollieApiError(404, `No webhook was sent for ${paymentId} yet.`)
+      return json(200, delivery)
+    },
+    "POST /__control/webhooks/flush": async (req) => {
+      const body = req.body()
+      const order = isRecord(body) && body.order !== undefined ? body.order : "fifo"
+      if (order !== "fifo" && order !== "reverse") throw badRequest("order must be fifo or reverse.", "order")
+      return json(200, { delivered: await webhooks.flush(order) })
+    },
+  }
+}
+
+export function handleControlRequest(ctx: ControlContext, method: string, url: URL, rawBody: string): Promise<ApiResponse> {
+  const { state, webhooks } = ctx
+  const routes: ControlRoutes = {
+    ...standardControlRoutes({
+      faults: state.faults,
+      errors: ERRORS,
+      snapshot: () => stateSnapshot(ctx),
+      reset: () => {
         state.reset()
         webhooks.reset()
-        return json(200, { reset: true })
-      case "GET /__control/webhooks": {
-        const paymentId = url.searchParams.get("paymentId")
-        return json(200, { webhooks: webhooks.log.filter((d) => paymentId === null || d.paymentId === paymentId) })
-      }
-      case "POST /__control/webhooks/replay": {
-        const paymentId = isRecord(body) ? body.paymentId : undefined
-        if (typeof paymentId !== "string") throw badRequest("paymentId is required.", "paymentId")
-        const delivery = await webhooks.replay(paymentId)
-        if (!delivery) throw new MollieApiError(404, `No webhook was sent for ${paymentId} yet.`)
-        return json(200, delivery)
-      }
-      case "POST /__control/webhooks/flush": {
-        const order = isRecord(body) && body.order !== undefined ? body.order : "fifo"
-        if (order !== "fifo" && order !== "reverse") throw badRequest("order must be fifo or reverse.", "order")
-        return json(200, { delivered: await webhooks.flush(order) })
-      }
-      default:
-        throw new MollieApiError(404, `Unrecognized control URL (${method} ${url.pathname}).`)
-    }
-  } catch (err) {
-    if (err instanceof MollieApiError) return err.toResponse()
-    throw err
+      },
+    }),
+    ...mollieControlRoutes(ctx),
   }
+  // Mollie's control API always read the body of every POST first: a bad body is a 400 anywhere.
+  return handleControl({ routes, errors: ERRORS, parseEveryPost: true }, { method, url, rawBody })
 }

@@ -6,6 +6,7 @@
  */
 import { toDecimalString } from "../../domain"
 import { canonicalJson, type ApiResponse } from "../shared/http"
+import { compilePath, findRoute } from "../shared/routes"
 import { HAL_JSON, MollieApiError, badRequest, hal, noSuch, unprocessable } from "./errors"
 import { renderCapture, renderPage, renderPayment, renderRefund, visibleRefunds } from "./render"
 import {
@@ -35,12 +36,7 @@ type Handler = (ctx: RouteContext) => ApiResponse
 type Route = { method: Method; pattern: RegExp; keys: string[]; handler: Handler }
 
 function route(method: Method, path: string, handler: Handler): Route {
-  const keys: string[] = []
-  const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
-    keys.push(key)
-    return "([^/]+)"
-  })
-  return { method, pattern: new RegExp(`^${source}/?$`), keys, handler }
+  return { method, ...compilePath(path), handler }
 }
 
 /** Methods that support `captureMode: manual` (A.3 "Cards, Klarna, Billie, Riverty"). */
@@ -326,22 +322,17 @@ const ROUTES: Route[] = [
 
 export type MatchedRoute = { method: Method; handler: Handler; params: Record<string, string> }
 
-/** 404 for an unknown path, 405 for a known path with another method. */
+/** 404 for an unknown path (or a parameter that is not valid percent-encoding), 405 for a known path with another method. */
 export function matchRoute(method: string, pathname: string): MatchedRoute {
-  let pathKnown = false
-  for (const r of ROUTES) {
-    const match = r.pattern.exec(pathname)
-    if (!match) continue
-    pathKnown = true
-    if (r.method !== method) continue
-    const params: Record<string, string> = {}
+  const notFound = (): MollieApiError => new MollieApiError(404, `The resource ${pathname} does not exist.`)
+  const found = findRoute(ROUTES, method, pathname, (segment) => {
     try {
-      r.keys.forEach((key, i) => (params[key] = decodeURIComponent(match[i + 1])))
+      return decodeURIComponent(segment)
     } catch {
-      throw new MollieApiError(404, `The resource ${pathname} does not exist.`)
+      throw notFound()
     }
-    return { method: r.method, handler: r.handler, params }
-  }
-  if (pathKnown) throw new MollieApiError(405, `The method ${method} is not allowed on ${pathname}.`)
-  throw new MollieApiError(404, `The resource ${pathname} does not exist.`)
+  })
+  if (found.route) return { method: found.route.method, handler: found.route.handler, params: found.params }
+  if (found.allowed.length > 0) throw new MollieApiError(405, `The method ${method} is not allowed on ${pathname}.`)
+  throw notFound()
 }

@@ -112,10 +112,10 @@
  *   duplicate) and answers the delivery when done; `POST /__control/webhooks/flush { order:
  *   "fifo" | "reverse" }` sends what `holdWebhooks` held, in that order (out-of-order delivery).
  */
-import type { IncomingMessage, ServerResponse } from "node:http"
-import { BodyTooLargeError, header, readBody, send, type ApiResponse } from "../shared/http"
-import { startServer } from "../shared/lifecycle"
-import { respondWithFault, type ErrorFaultKind } from "../shared/respond"
+import type { IncomingMessage } from "node:http"
+import { header, type ApiResponse } from "../shared/http"
+import { startSimulator, type RespondWithFault, type SimulatorRequest, type SimulatorRoutes } from "../shared/request-pipeline"
+import type { ErrorFaultKind } from "../shared/respond"
 import { authenticate, handleApiRequest, hashApiKey, idempotencyRecordKey } from "./api"
 import { handleCheckout } from "./checkout"
 import { ConfigValidationError, handleControlRequest, parseConfigPatch } from "./control"
@@ -149,7 +149,6 @@ type Context = {
   state: MollieSandboxState
   webhooks: WebhookDispatcher
   url: string
-  sleep: (ms: number) => Promise<void>
 }
 
 export async function startMollieSandbox(opts: MollieSandboxOptions = {}): Promise<MollieSandboxHandle> {
@@ -163,25 +162,26 @@ export async function startMollieSandbox(opts: MollieSandboxOptions = {}): Promi
   }
   const state = new MollieSandboxState(config)
   if (apiKeys) state.allowedKeys = new Set(apiKeys.map(hashApiKey))
-  let ctx: Context | undefined
+  // Built with the server's timers and signal, before any request can arrive (see startSimulator).
+  let webhooks!: WebhookDispatcher
 
-  const server = await startServer({
+  const server = await startSimulator({
     port,
     host,
-    handler: (req, res) => handle(ctx!, req, res),
-    onUnexpectedError: (res) => {
-      // A bug in the simulator: answer 500 if still possible, never log request data.
-      send(res, new MollieApiError(500, "The Mollie sandbox failed unexpectedly.").toResponse(), HAL_JSON)
+    contentType: HAL_JSON,
+    // A bug in the simulator: answer 500 if still possible, never log request data.
+    internalError: () => new MollieApiError(500, "The Mollie sandbox failed unexpectedly.").toResponse(),
+    routes: (server) => {
+      webhooks = new WebhookDispatcher({
+        config: () => state.config,
+        sleep: server.sleep,
+        signal: server.signal,
+        fetch: fetchImpl,
+      })
+      state.effects = { setTimer: server.setTimer, webhook: (payment, event) => webhooks.notify(payment, event) }
+      return mollieRoutes({ state, webhooks, url: server.url })
     },
   })
-  const webhooks = new WebhookDispatcher({
-    config: () => state.config,
-    sleep: server.sleep,
-    signal: server.signal,
-    fetch: fetchImpl,
-  })
-  state.effects = { setTimer: server.setTimer, webhook: (payment, event) => webhooks.notify(payment, event) }
-  ctx = { state, webhooks, url: server.url, sleep: server.sleep }
 
   return { url: server.url, port: server.port, state, webhooks, close: () => server.close() }
 }
@@ -192,42 +192,29 @@ function baseUrl(ctx: Context, req: IncomingMessage): string {
   return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : ctx.url
 }
 
-async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function mollieRoutes(ctx: Context): SimulatorRoutes {
   const { state } = ctx
-  const method = (req.method ?? "GET").toUpperCase()
-  const url = new URL(req.url ?? "/", "http://sandbox.invalid")
-  const base = baseUrl(ctx, req)
-
-  let rawBody: string
-  try {
-    rawBody = await readBody(req)
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      send(res, new MollieApiError(413, "The request body is larger than 1 MB.").toResponse(), HAL_JSON)
-    } else {
-      req.socket.destroy()
-    }
-    return
+  return {
+    apiPrefix: "/v2",
+    contentType: HAL_JSON,
+    state,
+    bodyTooLarge: () => new MollieApiError(413, "The request body is larger than 1 MB.").toResponse(),
+    unknownRoute: (_method, pathname) => new MollieApiError(404, `The resource ${pathname} does not exist.`).toResponse(),
+    control: ({ req, method, url, rawBody }) =>
+      handleControlRequest({ state, webhooks: ctx.webhooks, base: baseUrl(ctx, req) }, method, url, rawBody),
+    page: ({ req, method, url, rawBody }) => {
+      const checkout = /^\/checkout\/([^/]+)\/?$/.exec(url.pathname)
+      if (!checkout) return undefined
+      const paymentId = checkout[1]
+      return handleCheckout(state, { method, paymentId, rawBody, contentType: header(req, "content-type"), accept: header(req, "accept") })
+    },
+    faultError,
+    api: (request, respond) => handleApi(ctx, request, respond),
   }
+}
 
-  if (url.pathname.startsWith("/__control/")) {
-    send(res, await handleControlRequest({ state, webhooks: ctx.webhooks, base }, method, url, rawBody))
-    return
-  }
-  const checkout = /^\/checkout\/([^/]+)\/?$/.exec(url.pathname)
-  if (checkout) {
-    const paymentId = checkout[1]
-    send(res, handleCheckout(state, { method, paymentId, rawBody, contentType: header(req, "content-type"), accept: header(req, "accept") }))
-    return
-  }
-  if (url.pathname !== "/v2" && !url.pathname.startsWith("/v2/")) {
-    send(res, new MollieApiError(404, `The resource ${url.pathname} does not exist.`).toResponse(), HAL_JSON)
-    return
-  }
-
-  state.requests += 1
-  const fault = state.faults.take(method, url.pathname + url.search)
-
+async function handleApi(ctx: Context, { req, method, url, rawBody }: SimulatorRequest, respond: RespondWithFault): Promise<void> {
+  const { state } = ctx
   // Mark the idempotency key as in flight before any fault delay, so a second request with the
   // same key during the first one's processing gets Mollie's 409 (A.7).
   const auth = authenticate(header(req, "authorization"), state.allowedKeys)
@@ -240,26 +227,19 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   }
 
   try {
-    await respondWithFault({
-      req,
-      res,
-      fault,
-      sleep: ctx.sleep,
-      contentType: HAL_JSON,
-      renderError: faultError,
-      // Nothing awaits inside handleApiRequest: check and mutation are atomic.
-      act: () =>
-        handleApiRequest(state, {
-          method,
-          url,
-          authorization: header(req, "authorization"),
-          idempotencyKey: key,
-          contentType: header(req, "content-type"),
-          rawBody,
-          base,
-          inFlightOwner: owner,
-        }),
-    })
+    // Nothing awaits inside handleApiRequest: check and mutation are atomic.
+    await respond(() =>
+      handleApiRequest(state, {
+        method,
+        url,
+        authorization: header(req, "authorization"),
+        idempotencyKey: key,
+        contentType: header(req, "content-type"),
+        rawBody,
+        base: baseUrl(ctx, req),
+        inFlightOwner: owner,
+      })
+    )
   } finally {
     if (recordKey && owner && state.inFlight.get(recordKey) === owner) state.inFlight.delete(recordKey)
   }

@@ -4,6 +4,7 @@
  * field checks, each answering 422 with Mollie's `field` (e.g. `amount.value`).
  */
 import { currencyExponent } from "../../domain"
+import { parseJsonObject } from "../shared/json-body"
 import { badRequest, unprocessable } from "./errors"
 
 export type Body = Record<string, unknown>
@@ -43,14 +44,7 @@ export function parseForm(raw: string): Body {
 export function parseBody(raw: string, contentType: string | undefined): Body {
   if (raw.trim() === "") return {}
   if (contentType?.toLowerCase().includes("application/x-www-form-urlencoded")) return parseForm(raw)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    throw badRequest("The request body is not valid JSON.")
-  }
-  if (!isRecord(parsed)) throw badRequest("The request body must be a JSON object.")
-  return parsed
+  return parseJsonObject(raw, (message) => badRequest(message))
 }
 
 export type ParsedAmount = { amount: number; currency: string }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto"
 import { ApiError, canonicalJson, invalidRequest, type ApiResponse } from "./http"
+import { parseJsonObject } from "../shared/json-body"
 import { matchRoute } from "./routes"
 import type { SandboxState } from "./state"
 import { isRecord, type Body } from "./validate"
@@ -47,17 +48,7 @@ function requireIdempotencyKey(key: string | undefined): string {
   return key
 }
 
-function parseBody(raw: string): Body {
-  if (raw.trim() === "") return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    throw invalidRequest("invalid_json", "The request body is not valid JSON.")
-  }
-  if (!isRecord(parsed)) throw invalidRequest("invalid_json", "The request body must be a JSON object.")
-  return parsed
-}
+const parseBody = (raw: string): Body => parseJsonObject(raw, (message) => invalidRequest("invalid_json", message))
 
 /**
  * Results worth replaying: what the operation did (2xx) and declines (402). Validation errors

@@ -4,34 +4,15 @@
  * `PORT` (default 0: any free port) and `HOST` (default 127.0.0.1) come from the environment.
  * Prints the URL and stops on SIGINT or SIGTERM.
  */
+import { runCli, serveFromCli } from "../shared/cli"
 import { startSandboxGateway } from "./server"
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const port = env.PORT === undefined || env.PORT === "" ? 0 : Number(env.PORT)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`PORT must be an integer between 0 and 65535\n`)
-    process.exitCode = 1
-    return
-  }
-  const sandbox = await startSandboxGateway({ port, host: env.HOST || undefined })
-  process.stdout.write(`Sandbox gateway listening on ${sandbox.url}\n`)
-
-  let stopping = false
-  const stop = (): void => {
-    if (stopping) return
-    stopping = true
-    sandbox.close().then(
-      () => process.exit(0),
-      () => process.exit(1)
-    )
-  }
-  process.once("SIGINT", stop)
-  process.once("SIGTERM", stop)
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`Could not start the sandbox gateway: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exit(1)
+export function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return serveFromCli({
+    env,
+    start: (listen) => startSandboxGateway(listen),
+    banner: (url) => `Sandbox gateway listening on ${url}`,
   })
 }
+
+if (require.main === module) runCli(main, "the sandbox gateway")

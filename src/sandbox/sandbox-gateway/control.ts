@@ -1,41 +1,25 @@
-/** The unauthenticated `/__control/*` API used by tests: faults, state, reset. */
-import { FaultValidationError, parseFaults } from "./faults"
-import { invalidRequest, json, type ApiResponse, ApiError } from "./http"
+/** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../shared/control`). */
+import { handleControl, standardControlRoutes, type ControlErrors } from "../shared/control"
+import { FAULT_KINDS } from "./faults"
+import { ApiError, invalidRequest, type ApiResponse } from "./http"
 import type { SandboxState } from "./state"
-import { isRecord } from "./validate"
 
-export function handleControlRequest(state: SandboxState, method: string, pathname: string, rawBody: string): ApiResponse {
-  try {
-    const path = pathname.replace(/\/+$/, "")
-    if (path === "/__control/faults" && method === "POST") {
-      const body = parseJson(rawBody)
-      try {
-        const faults = parseFaults(isRecord(body) ? body.faults : undefined)
-        return json(200, { queued: state.faults.add(faults) })
-      } catch (err) {
-        if (err instanceof FaultValidationError) throw invalidRequest("parameter_invalid", err.message, err.param)
-        throw err
-      }
-    }
-    if (path === "/__control/faults" && method === "DELETE") return json(200, { cleared: state.faults.clear() })
-    if (path === "/__control/faults" && method === "GET") return json(200, { faults: state.faults.list() })
-    if (path === "/__control/state" && method === "GET") return json(200, state.snapshot())
-    if (path === "/__control/reset" && method === "POST") {
-      state.reset()
-      return json(200, { reset: true })
-    }
-    throw invalidRequest("route_not_found", `Unrecognized control URL (${method} ${pathname}).`, undefined, 404)
-  } catch (err) {
-    if (err instanceof ApiError) return err.toResponse()
-    throw err
-  }
+/** This simulator's error bodies for control requests. */
+const ERRORS: ControlErrors = {
+  invalidJson: (message) => invalidRequest("invalid_json", message),
+  invalidFaults: (err) => invalidRequest("parameter_invalid", err.message, err.param),
+  notFound: (method, pathname) => invalidRequest("route_not_found", `Unrecognized control URL (${method} ${pathname}).`, undefined, 404),
+  toResponse: (err) => (err instanceof ApiError ? err.toResponse() : undefined),
 }
 
-function parseJson(raw: string): unknown {
-  if (raw.trim() === "") return {}
-  try {
-    return JSON.parse(raw)
-  } catch {
-    throw invalidRequest("invalid_json", "The request body is not valid JSON.")
-  }
+export function handleControlRequest(state: SandboxState, method: string, url: URL, rawBody: string): Promise<ApiResponse> {
+  const routes = standardControlRoutes({
+    faults: state.faults,
+    // The kinds this simulator has always documented (no `timeout`; use `delay`).
+    faultKinds: FAULT_KINDS,
+    errors: ERRORS,
+    snapshot: () => state.snapshot(),
+    reset: () => state.reset(),
+  })
+  return handleControl({ routes, errors: ERRORS }, { method, url, rawBody })
 }

@@ -2,20 +2,14 @@
  * Typed API errors of the sandbox gateway. The generic pieces (responses, body reading,
  * fingerprints) live in `../shared/http` and are re-exported here for the existing imports.
  */
+import type { TaxonomyErrorType } from "../shared/error-types"
 import type { ApiResponse } from "../shared/http"
 
 export { BodyTooLargeError, canonicalJson, json, readBody, send } from "../shared/http"
 export type { ApiResponse } from "../shared/http"
 
 /** Clover's error taxonomy (the same list as `GatewayErrorType` in `gateways/gateway.ts`). */
-export type ApiErrorType =
-  | "api_connection_error"
-  | "api_error"
-  | "authentication_error"
-  | "card_error"
-  | "idempotency_error"
-  | "invalid_request_error"
-  | "rate_limit_error"
+export type ApiErrorType = TaxonomyErrorType
 
 export type ApiErrorBody = {
   error: { type: ApiErrorType; code: string; message: string; param?: string; decline_code?: string }

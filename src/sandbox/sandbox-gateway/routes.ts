@@ -2,6 +2,7 @@
  * The `/v1/*` handlers of the sandbox gateway. Every handler is synchronous: it validates,
  * checks the payment and mutates the store in one go, so no other request can interleave.
  */
+import { compilePath, findRoute, safeDecode } from "../shared/routes"
 import { ApiError, invalidRequest, json, resourceMissing, type ApiResponse } from "./http"
 import { randomId, type PaymentRecord, type SandboxCapture, type SandboxRefund, type SandboxState } from "./state"
 import * as v from "./validate"
@@ -19,12 +20,7 @@ type Handler = (ctx: RouteContext) => ApiResponse
 type Route = { method: "GET" | "POST"; pattern: RegExp; keys: string[]; handler: Handler }
 
 function route(method: Route["method"], path: string, handler: Handler): Route {
-  const keys: string[] = []
-  const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
-    keys.push(key)
-    return "([^/]+)"
-  })
-  return { method, pattern: new RegExp(`^${source}/?$`), keys, handler }
+  return { method, ...compilePath(path), handler }
 }
 
 // --- sources ----------------------------------------------------------------------------------
@@ -233,30 +229,10 @@ export type MatchedRoute = { method: Route["method"]; handler: Handler; params: 
 
 /** Throws 404 for an unknown path and 405 for a known path with another method. */
 export function matchRoute(method: string, pathname: string): MatchedRoute {
-  const allowed: string[] = []
-  for (const candidate of ROUTES) {
-    const m = candidate.pattern.exec(pathname)
-    if (!m) continue
-    if (candidate.method !== method) {
-      allowed.push(candidate.method)
-      continue
-    }
-    const params: Record<string, string> = {}
-    candidate.keys.forEach((key, i) => {
-      params[key] = safeDecode(m[i + 1])
-    })
-    return { method: candidate.method, handler: candidate.handler, params }
-  }
-  if (allowed.length > 0) {
-    throw invalidRequest("method_not_allowed", `${method} is not allowed here; use ${allowed.join(" or ")}.`, undefined, 405)
+  const found = findRoute(ROUTES, method, pathname, safeDecode)
+  if (found.route) return { method: found.route.method, handler: found.route.handler, params: found.params }
+  if (found.allowed.length > 0) {
+    throw invalidRequest("method_not_allowed", `${method} is not allowed here; use ${found.allowed.join(" or ")}.`, undefined, 405)
   }
   throw invalidRequest("route_not_found", `Unrecognized request URL (${method} ${pathname}).`, undefined, 404)
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
 }

@@ -75,13 +75,12 @@
  * - `GET /__control/state` → `{ counts: { payments, captures, refunds, requests }, payments,
  *   captures, refunds, faults }`; `POST /__control/reset` clears everything.
  */
-import type { IncomingMessage, ServerResponse } from "node:http"
 import { header } from "../shared/http"
-import { startServer } from "../shared/lifecycle"
-import { respondWithFault, type ErrorFaultKind } from "../shared/respond"
+import { startSimulator } from "../shared/request-pipeline"
+import type { ErrorFaultKind } from "../shared/respond"
 import { handleApiRequest } from "./api"
 import { handleControlRequest } from "./control"
-import { ApiError, BodyTooLargeError, invalidRequest, readBody, send } from "./http"
+import { ApiError, invalidRequest } from "./http"
 import { SandboxState } from "./state"
 
 export { SandboxState } from "./state"
@@ -103,70 +102,33 @@ export type SandboxGatewayHandle = {
 
 export async function startSandboxGateway(opts: SandboxGatewayOptions = {}): Promise<SandboxGatewayHandle> {
   const state = new SandboxState({ captureMode: opts.captureMode ?? "sync" })
-  let sleep: (ms: number) => Promise<void> = () => Promise.resolve()
-
-  const server = await startServer({
+  const server = await startSimulator({
     port: opts.port,
     host: opts.host,
-    handler: (req, res) => handle(state, req, res, sleep),
-    onUnexpectedError: (res) => {
-      // A bug in the simulator: answer 500 if still possible, never log request data.
-      send(res, new ApiError(500, "api_error", "internal_error", "The sandbox failed unexpectedly.").toResponse())
-    },
+    // A bug in the simulator: answer 500 if still possible, never log request data.
+    internalError: () => new ApiError(500, "api_error", "internal_error", "The sandbox failed unexpectedly.").toResponse(),
+    routes: () => ({
+      apiPrefix: "/v1",
+      state,
+      bodyTooLarge: () => invalidRequest("request_too_large", "The request body is larger than 1 MB.", undefined, 413).toResponse(),
+      unknownRoute: (method, pathname) =>
+        invalidRequest("route_not_found", `Unrecognized request URL (${method} ${pathname}).`, undefined, 404).toResponse(),
+      control: ({ method, url, rawBody }) => handleControlRequest(state, method, url, rawBody),
+      faultError,
+      // Nothing awaits inside handleApiRequest: check and mutation are atomic.
+      api: ({ req, method, url, rawBody }, respond) =>
+        respond(() =>
+          handleApiRequest(state, {
+            method,
+            url,
+            authorization: header(req, "authorization"),
+            idempotencyKey: header(req, "idempotency-key"),
+            rawBody,
+          })
+        ),
+    }),
   })
-  sleep = server.sleep
-
   return { url: server.url, port: server.port, state, close: () => server.close() }
-}
-
-async function handle(
-  state: SandboxState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  sleep: (ms: number) => Promise<void>
-): Promise<void> {
-  const method = (req.method ?? "GET").toUpperCase()
-  const target = req.url ?? "/"
-  const url = new URL(target, "http://sandbox.invalid")
-
-  let rawBody: string
-  try {
-    rawBody = await readBody(req)
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      send(res, invalidRequest("request_too_large", "The request body is larger than 1 MB.", undefined, 413).toResponse())
-    } else {
-      req.socket.destroy()
-    }
-    return
-  }
-
-  if (url.pathname.startsWith("/__control/")) {
-    send(res, handleControlRequest(state, method, url.pathname, rawBody))
-    return
-  }
-  if (url.pathname !== "/v1" && !url.pathname.startsWith("/v1/")) {
-    send(res, invalidRequest("route_not_found", `Unrecognized request URL (${method} ${url.pathname}).`, undefined, 404).toResponse())
-    return
-  }
-
-  state.requests += 1
-  await respondWithFault({
-    req,
-    res,
-    fault: state.faults.take(method, url.pathname + url.search),
-    sleep,
-    renderError: faultError,
-    // Nothing awaits inside handleApiRequest: check and mutation are atomic.
-    act: () =>
-      handleApiRequest(state, {
-        method,
-        url,
-        authorization: header(req, "authorization"),
-        idempotencyKey: header(req, "idempotency-key"),
-        rawBody,
-      }),
-  })
 }
 
 /** The error a fault answers with instead of acting. */

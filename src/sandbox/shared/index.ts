@@ -1,6 +1,7 @@
 /**
  * Pieces every HTTP simulator reuses: the fault queue, the fault-applying responder, the server
- * lifecycle and small HTTP helpers. A simulator supplies its routes and its own error bodies.
+ * lifecycle, the request pipeline, the control API, route matching, the command line and small
+ * HTTP helpers. A simulator supplies its routes and its own error bodies.
  */
 export {
   BASE_FAULT_KINDS,
@@ -26,3 +27,13 @@ export { startServer } from "./lifecycle"
 export type { ServerHandler, ServerLifecycle, StartServerOptions } from "./lifecycle"
 export { respondWithFault } from "./respond"
 export type { ErrorFaultKind, RespondWithFaultOptions } from "./respond"
+export { runCli, serveFromCli } from "./cli"
+export type { CliOptions, CliSimulator } from "./cli"
+export { handleControl, standardControlRoutes } from "./control"
+export type { ControlErrors, ControlOptions, ControlRequest, ControlRoutes, StandardControl } from "./control"
+export type { TaxonomyErrorType } from "./error-types"
+export { parseJsonObject } from "./json-body"
+export { handleSimulatorRequest, startSimulator } from "./request-pipeline"
+export type { RespondWithFault, SimulatorRequest, SimulatorRoutes, StartSimulatorOptions } from "./request-pipeline"
+export { compilePath, findRoute, safeDecode } from "./routes"
+export type { PathPattern, RouteMatch } from "./routes"
