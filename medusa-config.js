@@ -31,6 +31,7 @@ const capturesOptions = {
           redirectUrl: env.MOLLIE_REDIRECT_URL || "http://localhost:8000/checkout/complete",
           ...(env.MOLLIE_WEBHOOK_URL ? { webhookUrl: env.MOLLIE_WEBHOOK_URL } : {}),
           ...(env.MOLLIE_CAPTURE_ON ? { captureOn: env.MOLLIE_CAPTURE_ON } : {}),
+          ...(env.MOLLIE_TIMEOUT_MS ? { timeoutMs: Number(env.MOLLIE_TIMEOUT_MS) } : {}),
         },
       }
     : {}),
@@ -44,6 +45,7 @@ const capturesOptions = {
           sendReceiptEmail: env.CLOVER_SEND_RECEIPT_EMAIL !== "false",
           level2: env.CLOVER_LEVEL2 !== "false",
           ...(env.CLOVER_CAPTURE_ON ? { captureOn: env.CLOVER_CAPTURE_ON } : {}),
+          ...(env.CLOVER_TIMEOUT_MS ? { timeoutMs: Number(env.CLOVER_TIMEOUT_MS) } : {}),
         },
       }
     : {}),

@@ -22,8 +22,12 @@ const { freePort } = require("../../scripts/lib/free-port")
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { redisAvailable, flushRedisDb } = require("../../scripts/lib/redis")
 
-/** The Redis database the tests may empty (Medusa's event queue and scheduled jobs live there). */
-const TEST_REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379/11"
+/**
+ * The Redis database the tests may empty (Medusa's event queue and scheduled
+ * jobs live there). One per run, so that two runs at once (CI and a developer)
+ * never deliver each other's events.
+ */
+const TEST_REDIS_URL = process.env.REDIS_URL || `redis://127.0.0.1:6379/${1 + (process.pid % 15)}`
 
 const SANDBOX_KEY = "sk_test_integration"
 const MOLLIE_KEY = "test_integration0000000000000000"
@@ -82,6 +86,8 @@ async function boot(): Promise<void> {
     MOLLIE_CAPTURE_ON: "shipment",
     CAPTURES_RECONCILE_AFTER_SECONDS: "3",
     CAPTURES_SANDBOX_TIMEOUT_MS: "1500",
+    MOLLIE_TIMEOUT_MS: "1500",
+    CLOVER_TIMEOUT_MS: "1500",
     CLOVER_PRIVATE_KEY: CLOVER_KEY,
     CLOVER_BASE_URL: clover.url,
     ADMIN_EMAIL: ADMIN.email,
