@@ -2,20 +2,51 @@ import { errorHandler, type MiddlewaresConfig } from "@medusajs/medusa"
 import type { NextFunction, Request, Response } from "express"
 
 /**
- * Medusa's error handler answers body-parser failures (malformed JSON, a body
- * over the size limit) with an opaque 500. Answer them as the client's mistake,
- * in Medusa's error shape; everything else goes to Medusa's handler.
+ * Medusa's error handler answers every error it does not know with an opaque
+ * 500, including the client's own mistakes that Express and body-parser
+ * report with a 4xx status: malformed JSON, a body over the size limit, an
+ * unsupported charset or Content-Encoding, too many or too deeply nested form
+ * fields, a path that cannot be percent-decoded. Answer those with their
+ * status, in Medusa's error shape, naming what was wrong; everything else goes
+ * to Medusa's handler.
  */
 const medusaErrorHandler = errorHandler()
 
-function capturesErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
-  const e = err as { type?: string; status?: number; message?: string }
-  if (e?.type === "entity.parse.failed") {
-    res.status(400).json({ type: "invalid_data", code: "invalid_json", message: `body: is not valid JSON (${e.message})` })
-    return
+const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  "entity.parse.failed": { status: 400, code: "invalid_json", message: "body: is not valid JSON" },
+  "entity.too.large": { status: 413, code: "body_too_large", message: "body: is too large" },
+  "encoding.unsupported": { status: 415, code: "unsupported_encoding", message: "body: its Content-Encoding is not supported" },
+  "charset.unsupported": { status: 415, code: "unsupported_charset", message: "body: its charset is not supported (use utf-8)" },
+  "parameters.too.many": { status: 413, code: "too_many_fields", message: "body: has too many fields" },
+  "request.size.invalid": { status: 400, code: "invalid_length", message: "body: does not match its Content-Length" },
+  "request.aborted": { status: 400, code: "request_aborted", message: "body: the request was aborted" },
+}
+
+function clientError(err: unknown): { status: number; code: string; message: string } | null {
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string; __isMedusaError?: boolean }
+  if (!e || typeof e !== "object" || e.__isMedusaError) return null
+  const known = e.type ? BODY_ERRORS[e.type] : undefined
+  if (known) return e.type === "entity.parse.failed" ? { ...known, message: `${known.message} (${e.message})` } : known
+  // zlib's verdict on a body that is not compressed the way Content-Encoding says.
+  const zlib = (e as { code?: unknown }).code
+  if (typeof zlib === "string" && zlib.startsWith("Z_")) {
+    return { status: 400, code: "invalid_encoding", message: `body: is not encoded as its Content-Encoding says (${e.message})` }
   }
-  if (e?.type === "entity.too.large") {
-    res.status(413).json({ type: "invalid_data", code: "body_too_large", message: "body: is too large" })
+  const status = e.status ?? e.statusCode
+  if (typeof status !== "number" || status < 400 || status > 499) return null
+  if (/decode param/i.test(e.message ?? "")) {
+    return { status: 400, code: "invalid_path", message: "id: is not a valid percent-encoded path segment" }
+  }
+  const message = e.message ?? "could not be read"
+  const code = typeof (e as { code?: unknown }).code === "string" ? (e as { code: string }).code : "invalid_request"
+  // Our own 4xx errors already name their field ("body: …"); others get "request:".
+  return { status, code, message: /^[\w.-]+: /.test(message) ? message : `request: ${message}` }
+}
+
+function capturesErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  const known = clientError(err)
+  if (known) {
+    res.status(known.status).json({ type: "invalid_data", code: known.code, message: known.message })
     return
   }
   medusaErrorHandler(err as never, req as never, res as never, next)

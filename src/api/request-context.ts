@@ -27,3 +27,34 @@ export function idempotencyKey(req: MedusaRequest): string | undefined {
   }
   return key
 }
+
+/** Medusa ids (`cap_01…`, `pay_01…`, `order_01…`): a path segment that is none cannot name anything here. */
+const ID = /^[A-Za-z0-9_-]{1,100}$/
+
+export function pathId(req: MedusaRequest, kind: "payment" | "capture" | "order"): string {
+  const id = req.params.id
+  if (typeof id !== "string" || !ID.test(id)) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `id: is not a valid ${kind} id`, "invalid_id")
+  }
+  return id
+}
+
+/** The body types Medusa's route loader parses (JSON, and HTML forms). */
+const PARSED_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded"]
+
+/**
+ * Medusa parses a body only when its Content-Type is one it knows; any other
+ * body would reach the route as {} — and `{}` means "capture everything". A
+ * body of another type is refused instead.
+ */
+export function requireParsedBody(req: MedusaRequest): void {
+  const length = Number(req.get("content-length") ?? 0)
+  const hasBody = length > 0 || req.get("transfer-encoding") !== undefined
+  if (!hasBody) return
+  if (req.is(PARSED_BODY_TYPES)) return
+  // A plain error with status 415: the plugin's error handler answers it as is (middlewares.ts).
+  throw Object.assign(
+    new Error(`body: Content-Type must be ${PARSED_BODY_TYPES.join(" or ")} (got ${req.get("content-type") ?? "none"})`),
+    { status: 415, code: "unsupported_media_type" }
+  )
+}

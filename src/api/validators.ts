@@ -11,13 +11,33 @@ const amount = z
   .positive("must be greater than 0")
   .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`)
 
+/**
+ * Text PostgreSQL cannot store (NUL) or that is not valid Unicode (a lone
+ * surrogate, refused in jsonb): refused with a message instead of a 500.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const STORABLE_MESSAGE = "must not contain NUL characters or unpaired surrogates"
+const storable = (value: string) => !UNSTORABLE.test(value)
+
+function deeplyStorable(value: unknown, depth = 0): boolean {
+  if (depth > 1000) return false // deeper than any 1 kB document can be; stops a runaway recursion
+  if (typeof value === "string") return storable(value)
+  if (Array.isArray(value)) return value.every((v) => deeplyStorable(v, depth + 1))
+  if (value && typeof value === "object") {
+    return Object.entries(value).every(([k, v]) => storable(k) && deeplyStorable(v, depth + 1))
+  }
+  return true
+}
+
 const metadata = z
   .record(z.unknown(), { invalid_type_error: "must be an object" })
+  .refine((m) => deeplyStorable(m), { message: STORABLE_MESSAGE })
   .refine((m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= METADATA_MAX_BYTES, {
     message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
   })
 
-const shortText = (max: number) => z.string().max(max, `must be at most ${max} characters`)
+const shortText = (max: number) =>
+  z.string().max(max, `must be at most ${max} characters`).refine(storable, STORABLE_MESSAGE)
 
 export const createCaptureBody = z
   .object({
@@ -66,6 +86,12 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{
 const date = z
   .string({ invalid_type_error: "must be an ISO 8601 date" })
   .regex(ISO_DATE, "must be an ISO 8601 date")
+  // JavaScript rolls 2020-02-30 over to March 1st; a date that does not exist is refused.
+  .refine((v) => {
+    const [y, m, d] = v.slice(0, 10).split("-").map(Number)
+    const day = new Date(Date.UTC(y, m - 1, d))
+    return y >= 1970 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d
+  }, "must be an ISO 8601 date")
   // pipe, not transform + refine: zod still runs a refine after a failed regex, with the raw value.
   .pipe(z.coerce.date({ errorMap: () => ({ message: "must be an ISO 8601 date" }) }))
 const dateRange = z.object({ gt: date, gte: date, lt: date, lte: date }).partial().strict()
@@ -76,7 +102,8 @@ const statusList = z
   .refine((list) => list.length > 0, "must name at least one status")
   .pipe(z.array(z.enum(["requested", "pending", "succeeded", "failed"], { errorMap: () => ({ message: `must be one of ${CAPTURE_STATUSES.join(", ")}` }) })))
 
-const id = z.string().min(1).max(100)
+/** A filter value: any text that can be stored (an odd one simply matches nothing). */
+const id = z.string().min(1, "must not be empty").max(100, "must be at most 100 characters").refine(storable, STORABLE_MESSAGE)
 
 /** A query-string integer written in plain digits ("1e1" and "10.0" are refused). */
 const wholeNumber = (min: number, max: number) =>
@@ -110,7 +137,7 @@ export function parse<S extends ZodTypeAny>(schema: S, value: unknown, where: "b
     if (issue.code === z.ZodIssueCode.unrecognized_keys) return `${where}: unknown field(s) ${issue.keys.join(", ")}`
     return `${field || where}: ${issue.message}`
   })
-  throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "), "invalid_request")
+  throw new MedusaError(MedusaError.Types.INVALID_DATA, [...new Set(problems)].join("; "), "invalid_request")
 }
 
 export const reconcileBody = z

@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type CaptureReconcilerService from "../../../../services/capture-reconciler"
-import { adminActor } from "../../../request-context"
+import { adminActor, requireParsedBody } from "../../../request-context"
 import { parse, reconcileBody } from "../../../validators"
 
 /**
@@ -10,6 +10,7 @@ import { parse, reconcileBody } from "../../../validators"
  * Redis, where the scheduled job does not run. Answers with what changed.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  requireParsedBody(req)
   const body = parse(reconcileBody, req.body, "body")
   const reconciler = req.scope.resolve<CaptureReconcilerService>("captureReconcilerService")
   const report = await reconciler.reconcileStale({

@@ -13,6 +13,7 @@ const PAYMENT_ID = /^tr_[A-Za-z0-9]+$/
  * 5xx so that Mollie calls again.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  // Only `id` is read; a body of any other shape simply has none (400), so no Content-Type check.
   const body = (req.body ?? {}) as Record<string, unknown>
   const id = typeof body.id === "string" ? body.id.trim() : ""
   if (!PAYMENT_ID.test(id)) {

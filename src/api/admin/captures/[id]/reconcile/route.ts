@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { adminActor, captureService } from "../../../../request-context"
+import { adminActor, captureService, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture } from "../../../../serializers"
 
 /**
@@ -8,7 +8,9 @@ import { serializeCapture } from "../../../../serializers"
  * lost) and settle it. Settled captures come back unchanged.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const id = pathId(req, "capture")
+  requireParsedBody(req)
   const service = captureService(req)
-  await service.reconcileCapture(req.params.id, adminActor(req))
-  res.json({ capture: serializeCapture(await service.retrieve(req.params.id, ["refunds", "events"]), ["refunds", "events"]) })
+  await service.reconcileCapture(id, adminActor(req))
+  res.json({ capture: serializeCapture(await service.retrieve(id, ["refunds", "events"]), ["refunds", "events"]) })
 }

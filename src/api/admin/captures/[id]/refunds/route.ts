@@ -1,12 +1,13 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ledgerErrors } from "../../../../../services/ledger/errors"
-import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
+import { adminActor, captureService, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture, serializeRefund } from "../../../../serializers"
 import { parse, refundCaptureBody } from "../../../../validators"
 
 /** GET /admin/captures/:id/refunds */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  const capture = await captureService(req).retrieve(req.params.id, ["refunds"])
+  const id = pathId(req, "capture")
+  const capture = await captureService(req).retrieve(id, ["refunds"])
   res.json({ refunds: (capture.refunds ?? []).map(serializeRefund), count: capture.refunds?.length ?? 0 })
 }
 
@@ -16,17 +17,19 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
  * gateway's answer was lost, 422 when it declined.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const id = pathId(req, "capture")
+  requireParsedBody(req)
   const body = parse(refundCaptureBody, req.body, "body")
   const key = idempotencyKey(req)
   const service = captureService(req)
-  const { refund, replayed } = await service.refundCapture(req.params.id, {
+  const { refund, replayed } = await service.refundCapture(id, {
     ...body,
     idempotency_key: key,
     actor: adminActor(req),
   })
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
   if (refund.status === "failed") throw ledgerErrors.declined(refund)
-  const capture = await service.retrieve(req.params.id, ["refunds"])
+  const capture = await service.retrieve(id, ["refunds"])
   res
     .status(refund.status === "requested" ? 202 : 201)
     .json({ refund: serializeRefund(refund), capture: serializeCapture(capture) })

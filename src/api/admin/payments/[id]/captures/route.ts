@@ -1,14 +1,15 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ledgerErrors } from "../../../../../services/ledger/errors"
-import { adminActor, captureService, idempotencyKey } from "../../../../request-context"
+import { adminActor, captureService, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture, serializeTotals } from "../../../../serializers"
 import { createCaptureBody, parse } from "../../../../validators"
 
 /** GET /admin/payments/:id/captures — the payment's captures (with refunds) and its totals. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const id = pathId(req, "payment")
   const service = captureService(req)
-  const captures = await service.listForPayment(req.params.id)
-  const totals = await service.totalsForPayment(req.params.id)
+  const captures = await service.listForPayment(id)
+  const totals = await service.totalsForPayment(id)
   res.json({
     captures: captures.map((c) => serializeCapture(c, ["refunds"])),
     count: captures.length,
@@ -23,10 +24,12 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
  * declined. The same Idempotency-Key and body replays the first answer.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const paymentId = pathId(req, "payment")
+  requireParsedBody(req)
   const body = parse(createCaptureBody, req.body, "body")
   const key = idempotencyKey(req)
   const { capture, replayed } = await captureService(req).createCapture({
-    payment_id: req.params.id,
+    payment_id: paymentId,
     ...body,
     idempotency_key: key,
     actor: adminActor(req),
