@@ -17,7 +17,7 @@ import { parsePluginOptions } from "../types/options"
 import { syncCoreAfterCapture, syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
-import { patchFromError, patchFromResult, type OutcomePatch } from "./ledger/outcome"
+import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { lockPayment, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
@@ -26,6 +26,8 @@ import { listCaptures, type CaptureFilters, type Page } from "./ledger/queries"
 export type { Actor } from "./ledger/events"
 
 export const METADATA_MAX_BYTES = 1024
+/** Longer than any gateway call can take with its retries: a row still unknown to the gateway then was never received. */
+export const NEVER_RECEIVED_AFTER_MS = 120_000
 export const DESCRIPTION_MAX_LENGTH = 255
 
 export type CreateCaptureInput = {
@@ -544,36 +546,15 @@ export default class CaptureService extends TransactionBaseService {
     const capture = await this.retrieve(id)
     if (capture.status === "succeeded" || capture.status === "failed") return capture
     const payment = await this.requirePayment(capture.payment_id)
-    const registered = this.requireGateway(payment)
-    const result = await registered.gateway.retrieveCapture({
+    const found = await this.requireGateway(payment).gateway.retrieveCapture({
       paymentRef: paymentRef(payment),
       gatewayId: capture.gateway_capture_id ?? undefined,
       idempotencyKey: capture.id,
     })
-    const age = Date.now() - capture.created_at.getTime()
-    let patch: OutcomePatch | null = null
-    if (result) patch = patchFromResult(result)
-    else if (capture.status === "requested" && age >= (opts.neverReceivedAfterMs ?? 120_000)) {
-      patch = {
-        status: "failed",
-        message: "The gateway has no record of this capture: it never received the call. It is safe to capture again.",
-        error_code: "not_received_by_gateway",
-        error_detail: null,
-      }
-    }
-    // Only a look that found something is worth a line in the trail; a row the
-    // gateway does not know yet is looked at again on every run.
-    if (!result && !patch) return capture
-    await this.write((m) =>
-      recordEvent(m, {
-        payment_id: capture.payment_id,
-        capture_id: capture.id,
-        type: "reconciled",
-        actor,
-        data: { found_at_gateway: !!result, gateway_status: result?.status ?? null },
-      })
-    )
-    return patch ? this.applyCaptureOutcome(capture.id, patch, actor) : this.retrieve(id)
+    const patch = patchFromLookup(found, rowAge(capture), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "capture")
+    if (!patch) return capture
+    await this.recordReconciled({ payment_id: capture.payment_id, capture_id: capture.id }, actor, found)
+    return this.applyCaptureOutcome(capture.id, patch, actor)
   }
 
   /**
@@ -607,35 +588,35 @@ export default class CaptureService extends TransactionBaseService {
     if (!refund) throw ledgerErrors.notFound("Refund", id)
     if (refund.status === "succeeded" || refund.status === "failed") return refund
     const payment = await this.requirePayment(refund.payment_id)
-    const registered = this.requireGateway(payment)
-    const result = await registered.gateway.retrieveRefund({
+    const found = await this.requireGateway(payment).gateway.retrieveRefund({
       paymentRef: paymentRef(payment),
       gatewayId: refund.gateway_refund_id ?? undefined,
       idempotencyKey: refund.id,
     })
-    const age = Date.now() - refund.created_at.getTime()
-    let patch: OutcomePatch | null = null
-    if (result) patch = patchFromResult(result)
-    else if (refund.status === "requested" && age >= (opts.neverReceivedAfterMs ?? 120_000)) {
-      patch = {
-        status: "failed",
-        message: "The gateway has no record of this refund: it never received the call. It is safe to refund again.",
-        error_code: "not_received_by_gateway",
-        error_detail: null,
-      }
-    }
-    if (!result && !patch) return refund
-    await this.write((m) =>
+    const patch = patchFromLookup(found, rowAge(refund), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "refund")
+    if (!patch) return refund
+    await this.recordReconciled({ payment_id: refund.payment_id, capture_id: refund.capture_id, refund_id: refund.id }, actor, found)
+    return (await this.applyRefundOutcome(refund.id, patch, actor)).refund
+  }
+
+  /**
+   * Only a look that found something (or concluded "never received") is worth
+   * a line in the trail; a row the gateway does not know yet is looked at
+   * again on every run.
+   */
+  private recordReconciled(
+    ids: { payment_id: string; capture_id: string; refund_id?: string },
+    actor: Actor,
+    found: { status: string } | null
+  ): Promise<unknown> {
+    return this.write((m) =>
       recordEvent(m, {
-        payment_id: refund.payment_id,
-        capture_id: refund.capture_id,
-        refund_id: refund.id,
+        ...ids,
         type: "reconciled",
         actor,
-        data: { found_at_gateway: !!result, gateway_status: result?.status ?? null },
+        data: { found_at_gateway: !!found, gateway_status: found?.status ?? null },
       })
     )
-    return patch ? (await this.applyRefundOutcome(refund.id, patch, actor)).refund : refund
   }
 
   /**
@@ -838,6 +819,10 @@ export default class CaptureService extends TransactionBaseService {
 }
 
 // ------------------------------------------------------------ pure helpers
+
+function rowAge(row: { status: Capture["status"]; created_at: Date }): { status: Capture["status"]; ageMs: number } {
+  return { status: row.status, ageMs: Date.now() - row.created_at.getTime() }
+}
 
 /** The gateway's id of the authorization, kept by our processors in payment.data. */
 function paymentRef(payment: LockedPayment): string {

@@ -55,3 +55,25 @@ export function patchFromError(err: unknown): OutcomePatch {
     error_detail: null,
   }
 }
+
+/**
+ * What reconciliation makes of a lookup at the gateway: found → the gateway's
+ * outcome; not found although the request is older than the longest a call
+ * can take → failed, the gateway never received it (so doing it again is
+ * safe); otherwise nothing yet (the call may still be on its way).
+ */
+export function patchFromLookup(
+  found: CaptureResult | RefundResult | null,
+  row: { status: LedgerStatus; ageMs: number },
+  neverReceivedAfterMs: number,
+  kind: "capture" | "refund"
+): OutcomePatch | null {
+  if (found) return patchFromResult(found)
+  if (row.status !== "requested" || row.ageMs < neverReceivedAfterMs) return null
+  return {
+    status: "failed",
+    message: `The gateway has no record of this ${kind}: it never received the call. It is safe to ${kind} again.`,
+    error_code: "not_received_by_gateway",
+    error_detail: null,
+  }
+}

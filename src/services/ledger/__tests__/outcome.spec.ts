@@ -1,5 +1,5 @@
 import { GATEWAY_ERROR_TYPES, GatewayError, type CaptureResult, type GatewayErrorInit, type RefundResult } from "../../../gateways/gateway"
-import { patchFromError, patchFromResult, type OutcomePatch } from "../outcome"
+import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "../outcome"
 
 const capture = (over: Partial<CaptureResult>): CaptureResult => ({
   status: "succeeded",
@@ -350,6 +350,29 @@ describe("patchFromError", () => {
         status: "failed",
         error_code: "idempotency_error",
       })
+    })
+  })
+})
+
+describe("patchFromLookup (reconciliation)", () => {
+  const found: CaptureResult = { status: "succeeded", gatewayCaptureId: "cap_gw_1", amount: 100, currency: "eur", raw: {} }
+  it.each([
+    ["found: the gateway's outcome", found, "requested", 0, "succeeded"],
+    ["found while pending: the gateway's outcome", { ...found, status: "pending" as const }, "pending", 0, "pending"],
+    ["not found, requested, old enough: failed (never received)", null, "requested", 120_000, "failed"],
+    ["not found, requested, too young: nothing yet", null, "requested", 119_999, null],
+    ["not found, pending (the gateway had it): nothing", null, "pending", 10_000_000, null],
+  ] as const)("%s", (_name, result, status, ageMs, expected) => {
+    const patch = patchFromLookup(result, { status, ageMs }, 120_000, "capture")
+    expect(patch?.status ?? null).toBe(expected)
+  })
+
+  it("says what to do next for a capture the gateway never received", () => {
+    expect(patchFromLookup(null, { status: "requested", ageMs: 1 }, 0, "refund")).toEqual({
+      status: "failed",
+      message: "The gateway has no record of this refund: it never received the call. It is safe to refund again.",
+      error_code: "not_received_by_gateway",
+      error_detail: null,
     })
   })
 })
