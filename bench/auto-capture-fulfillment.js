@@ -190,7 +190,7 @@ async function main() {
       `- **ratio** auto-capture rate / direct-capture rate = ${(rate / directRate).toFixed(2)}; target ≥ ${TARGET_PER_SECOND} captures/s: ${rate >= TARGET_PER_SECOND ? "met" : "MISSED"} (${rate.toFixed(1)}/s)`,
     ].join("\n")
     console.log(report)
-    saveResult("auto-capture-fulfillment", {
+    saveResult(world.redis ? "auto-capture-fulfillment" : "auto-capture-fulfillment-local-bus", {
       report,
       eventBus: world.eventBus,
       orders: N,
