@@ -30,8 +30,6 @@ const SERIAL_REQUESTS = Number(process.env.BENCH_A_SERIAL_REQUESTS || 100)
 const WARMUP = Number(process.env.BENCH_A_WARMUP || 30)
 const WATCHDOG_MS = 40 * 60 * 1000
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
 /** Queries the server sent to PostgreSQL, and requests the sandbox gateway received, so far. */
 async function workCounters(world) {
   return { queries: await serverQueryCount(world), gateway: world.sandbox.state.requests }
@@ -62,7 +60,8 @@ async function main() {
     await waitForQuietEvents(world)
 
     const cursor = { core: 0, plugin: 0 }
-    const fire = async (side, n, connections) => {
+    const fire = async (side, n, wantedConnections) => {
+      const connections = Math.min(wantedConnections, n) // autocannon needs amount ≥ connections
       const ids = payments[side].slice(cursor[side], cursor[side] + n + connections)
       cursor[side] += n + connections
       const sent = new Set()
