@@ -14,6 +14,8 @@ const redisUrl = env.REDIS_URL || undefined
 
 /** Plugin options; every key is documented in README.md. */
 const capturesOptions = {
+  // Makes `medusa-admin build` include the plugin's dashboard widget (dist/admin).
+  enableUI: true,
   captureOn: env.CAPTURES_CAPTURE_ON || "manual",
   ...(env.CAPTURES_RECONCILE_AFTER_SECONDS ? { reconcileAfterSeconds: Number(env.CAPTURES_RECONCILE_AFTER_SECONDS) } : {}),
   sandbox: {
@@ -51,6 +53,18 @@ const capturesOptions = {
     : {}),
 }
 
+/**
+ * Medusa's admin dashboard, served at /app, with the plugin's widget on the order page.
+ * Only when ADMIN_UI=true (the demo and the browser test set it, after building the UI
+ * with scripts/lib/admin-ui.js): Medusa refuses to start when the admin is enabled and
+ * its build is missing, and the API tests do not need it.
+ */
+const adminUiDir = path.join(__dirname, ".medusa", "admin-build")
+const adminPlugin = {
+  resolve: "@medusajs/admin",
+  options: { serve: true, autoRebuild: false, path: "/app", outDir: adminUiDir },
+}
+
 module.exports = {
   projectConfig: {
     database_url: env.DATABASE_URL,
@@ -69,6 +83,7 @@ module.exports = {
       resolve: path.resolve(__dirname),
       options: capturesOptions,
     },
+    ...(env.ADMIN_UI === "true" ? [adminPlugin] : []),
   ],
   modules: redisUrl
     ? {
@@ -76,5 +91,6 @@ module.exports = {
         cacheService: { resolve: "@medusajs/cache-redis", options: { redisUrl } },
       }
     : {},
-  featureFlags: {},
+  // No "help us get better" usage-data form in the admin: nothing leaves this machine.
+  featureFlags: { analytics: false },
 }

@@ -5,12 +5,18 @@
  * DATABASE_URL or, when it is unset, an embedded one. Ctrl-C stops everything.
  *
  *   npm run demo          (PORT, SANDBOX_PORT, DATABASE_URL may be set)
+ *
+ * SANDBOX_PORT=0 puts the three simulators on any free ports; DEMO_DATABASE names the
+ * database made on DATABASE_URL's server (default captures_demo). When started with an
+ * IPC channel (child_process.fork), it sends { type: "ready", url, admin, orders } once
+ * everything is up — the browser test drives the demo that way.
  */
 const path = require("path")
 const { provideDatabase } = require("./lib/database")
 const { runMigrations } = require("./lib/migrate")
 const { startServer } = require("./lib/start-server")
 const { seedStore, placeOrder } = require("./lib/seed")
+const { ensureAdminUi } = require("./lib/admin-ui")
 
 const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
 const SANDBOX_KEY = "sk_test_demo"
@@ -40,7 +46,7 @@ async function main() {
 
   try {
     step(process.env.DATABASE_URL ? "creating database captures_demo" : "starting embedded PostgreSQL")
-    const db = await provideDatabase({ name: "captures_demo", log: step })
+    const db = await provideDatabase({ name: process.env.DEMO_DATABASE || "captures_demo", log: step })
     cleanups.push(() => db.stop())
 
     step("running Medusa's and the plugin's migrations")
@@ -48,13 +54,16 @@ async function main() {
 
     const dist = (...p) => require(path.join(__dirname, "..", "dist", "sandbox", ...p))
     const sandboxPort = Number(process.env.SANDBOX_PORT ?? 9911)
-    const sandbox = await dist("sandbox-gateway").startSandboxGateway({ port: sandboxPort })
+    const simulatorPort = (offset) => (sandboxPort === 0 ? 0 : sandboxPort + offset)
+    const sandbox = await dist("sandbox-gateway").startSandboxGateway({ port: simulatorPort(0) })
     cleanups.push(() => sandbox.close())
-    const mollie = await dist("mollie").startMollieSandbox({ port: sandboxPort + 1, multiCapture: true })
+    const mollie = await dist("mollie").startMollieSandbox({ port: simulatorPort(1), multiCapture: true })
     cleanups.push(() => mollie.close())
-    const clover = await dist("clover").startCloverSandbox({ port: sandboxPort + 2 })
+    const clover = await dist("clover").startCloverSandbox({ port: simulatorPort(2) })
     cleanups.push(() => clover.close())
     step(`gateway simulators: sandbox ${sandbox.url}, Mollie ${mollie.url}, Clover ${clover.url}`)
+
+    await ensureAdminUi({ log: step })
 
     const port = Number(process.env.PORT ?? 9000)
     step("starting Medusa")
@@ -71,6 +80,8 @@ async function main() {
         CLOVER_BASE_URL: clover.url,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
+        // Medusa's admin dashboard at /app, with the captures widget on each order.
+        ADMIN_UI: "true",
       },
     })
     cleanups.push(() => server.stop())
@@ -109,11 +120,13 @@ async function main() {
 Medusa with medusa-plugin-captures is running.
 
   Server        ${u}          (health: ${u}/health)
-  Admin login   ${ADMIN.email} / ${ADMIN.password}
+  Admin         ${u}/app      (login ${ADMIN.email} / ${ADMIN.password})
+                open an order: the "Captures" card at the bottom captures, refunds and reconciles
   Sandbox       ${sandbox.url}   (state: ${sandbox.url}/__control/state)
 
   Orders authorized through the sandbox gateway:
     #${order.displayId}  ${order.orderId}  payment ${order.paymentId}  ${order.total} (EUR cents)
+                ${u}/app/a/orders/${order.orderId}
     #${yen.displayId}  ${yen.orderId}  payment ${yen.paymentId}  ${yen.total} (JPY)
     #${declining.displayId}  ${declining.orderId}  payment ${declining.paymentId}  (the gateway declines its captures)
   Through the Mollie simulator (captures settle asynchronously; webhooks to this server):
@@ -135,6 +148,15 @@ Try it:
   # a declined capture (422):  POST ${u}/admin/payments/${declining.paymentId}/captures  {"amount":500}
 
 Press Ctrl-C to stop.`)
+    if (process.send) {
+      process.send({
+        type: "ready",
+        url: u,
+        admin: ADMIN,
+        simulators: { sandbox: sandbox.url, mollie: mollie.url, clover: clover.url },
+        orders: { sandbox: order, yen, declining, mollie: viaMollie, clover: viaClover },
+      })
+    }
   } catch (err) {
     console.error(err)
     await stop(1)

@@ -17,6 +17,12 @@ function ensureProjectDir() {
   if (!fs.existsSync(config) || fs.readFileSync(config, "utf8") !== body) {
     fs.writeFileSync(config, body)
   }
+  // `medusa-admin build` records the project's dependencies in its build manifest and
+  // fails without a package.json; the dev server needs none of its own.
+  const pkg = path.join(projectDir, "package.json")
+  if (!fs.existsSync(pkg)) {
+    fs.writeFileSync(pkg, JSON.stringify({ name: "captures-dev-server", private: true, dependencies: {} }, null, 2) + "\n")
+  }
   return projectDir
 }
 
