@@ -280,7 +280,7 @@ describe("docs/openapi.yaml", () => {
       expect(notFailed.body.code).toBe("capture_not_failed")
     })
 
-    it("lost answers (202), a lookup the gateway refuses (500), requests racing one key (409), a refund the gateway refuses (422)", async () => {
+    it("lost answers (202), a lookup the gateway cannot answer now (503) or answers with garbage (502), requests racing one key (409), a refund the gateway refuses (422)", async () => {
       const lost = await placeOrder(ctx)
       const P = "/admin/payments/{id}/captures"
       const R = "/admin/captures/{id}/refunds"
@@ -292,12 +292,20 @@ describe("docs/openapi.yaml", () => {
       expect(unclear.status).toBe(202)
       expect(unclear.body.capture.status).toBe("requested")
 
-      // Asking the gateway fails (a 429 whose Retry-After is too long to wait for): 500, unchanged.
+      // Asking the gateway fails (a 429 whose Retry-After is too long to wait for): 503, unchanged.
       await sandboxFaults(ctx, [
         { kind: "status_429", retryAfterSeconds: 120, match: { method: "GET", path: `/v1/payments/${ref}/captures` }, times: 10 },
       ])
       const refused = check("post", "/admin/captures/{id}/reconcile", await api.post(`/admin/captures/${unclear.body.capture.id}/reconcile`))
-      expect(refused.status).toBe(500)
+      expect(refused.status).toBe(503)
+      expect(refused.headers["retry-after"]).toBe("120")
+      expect(refused.body).toMatchObject({ type: "gateway_error", code: expect.any(String), message: expect.stringMatching(/^gateway: .*429/) })
+      // The gateway answers with a body that is not its documented JSON: 502, unchanged.
+      await sandboxFaults(ctx, null)
+      await sandboxFaults(ctx, [{ kind: "malformed", match: { method: "GET", path: `/v1/payments/${ref}/captures` }, times: 10 }])
+      const garbled = check("post", "/admin/captures/{id}/reconcile", await api.post(`/admin/captures/${unclear.body.capture.id}/reconcile`))
+      expect({ status: garbled.status, body: garbled.body }).toMatchObject({ status: 502, body: { type: "gateway_error", code: "malformed_response" } })
+      expect((await api.get(`/admin/captures/${unclear.body.capture.id}`)).body.capture.status).toBe("requested")
       await sandboxFaults(ctx, null)
       const settled = check("post", "/admin/captures/{id}/reconcile", await api.post(`/admin/captures/${unclear.body.capture.id}/reconcile`, {}))
       expect(settled.status).toBe(200)
@@ -418,7 +426,7 @@ describe("docs/openapi.yaml", () => {
         }
       })
 
-      it("200 for a payment of the store; 500 when Mollie cannot be asked about it", async () => {
+      it("200 for a payment of the store; 503 when Mollie cannot be asked about it now, 502 when it answers garbage", async () => {
         const mollie = await placeMollieOrder(ctx)
         // The capture stays pending at Mollie (it settles after 20 s), so a webhook has something to look up.
         await mollieControl(ctx, "POST", "config", { holdWebhooks: true, captureDelayMs: 20_000 })
@@ -430,7 +438,13 @@ describe("docs/openapi.yaml", () => {
           faults: [{ kind: "status_429", retryAfterSeconds: 120, match: { method: "GET", path: mollie.paymentRef }, times: 10 }],
         })
         const failed = check("post", W, await hook(`id=${mollie.paymentRef}`))
-        expect(failed.status).toBe(500)
+        expect(failed.status).toBe(503)
+        await mollieControl(ctx, "DELETE", "faults")
+        await mollieControl(ctx, "POST", "faults", {
+          faults: [{ kind: "malformed", match: { method: "GET", path: mollie.paymentRef }, times: 10 }],
+        })
+        const garbled = check("post", W, await hook(`id=${mollie.paymentRef}`))
+        expect({ status: garbled.status, body: garbled.body }).toMatchObject({ status: 502, body: { code: "malformed_response" } })
         await mollieControl(ctx, "DELETE", "faults")
         expect(check("post", W, await hook(`id=${mollie.paymentRef}`)).status).toBe(200)
       })

@@ -1,5 +1,6 @@
 import { errorHandler, type MiddlewaresConfig } from "@medusajs/medusa"
 import type { NextFunction, Request, Response } from "express"
+import { isGatewayError } from "../gateways/gateway"
 
 /**
  * Medusa's error handler answers every error it does not know with an opaque
@@ -43,10 +44,36 @@ function clientError(err: unknown): { status: number; code: string; message: str
   return { status, code, message: /^[\w.-]+: /.test(message) ? message : `request: ${message}` }
 }
 
+/**
+ * A gateway error that reaches a route (asking the gateway during a reconcile or a Mollie
+ * webhook failed) is not a server bug: say which gateway answered what, so an operator
+ * can act (wrong key, gateway down, rate limited). 503 with Retry-After when trying again
+ * later can help (429, 5xx, network), 502 when the gateway's answer itself was the problem.
+ * Ledger rows are unchanged in both cases. Messages are built by our gateway mappers and
+ * never carry credentials.
+ */
+function gatewayFailure(err: unknown): { status: number; code: string; message: string; retryAfterS?: number } | null {
+  if (!isGatewayError(err)) return null
+  const later = err.retryable || err.outcomeUnknown || err.httpStatus === 429
+  return {
+    status: later ? 503 : 502,
+    code: err.code ?? err.type,
+    // Gateways' own messages ("Too many requests") do not always say what they answered.
+    message: `gateway: ${err.message}${err.httpStatus && !err.message.includes("HTTP ") ? ` (HTTP ${err.httpStatus})` : ""}`,
+    ...(err.retryAfterMs ? { retryAfterS: Math.ceil(err.retryAfterMs / 1000) } : {}),
+  }
+}
+
 function capturesErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   const known = clientError(err)
   if (known) {
     res.status(known.status).json({ type: "invalid_data", code: known.code, message: known.message })
+    return
+  }
+  const gateway = gatewayFailure(err)
+  if (gateway) {
+    if (gateway.retryAfterS) res.setHeader("Retry-After", String(gateway.retryAfterS))
+    res.status(gateway.status).json({ type: "gateway_error", code: gateway.code, message: gateway.message })
     return
   }
   medusaErrorHandler(err as never, req as never, res as never, next)
