@@ -74,7 +74,7 @@ export function CaptureRow({ api, capture, onChanged }: Props) {
       </div>
 
       <Text size="xsmall" className="text-ui-fg-subtle truncate font-mono">
-        <span data-testid={`${testId}-gateway-id`}>{capture.gateway_capture_id ?? "no gateway id yet"}</span>
+        <span data-testid={`${testId}-gateway-id`}>{capture.gateway_capture_id ?? (capture.status === "failed" ? "nothing captured at the gateway" : "no gateway id yet")}</span>
         {capture.gateway_transaction_id ? ` · ${capture.gateway_transaction_id}` : ""}
         {` · ${capture.provider_id}`}
         {capture.fulfillment_id ? ` · ${capture.fulfillment_id}` : ""}
