@@ -33,6 +33,8 @@ const capturesOptions = {
           redirectUrl: env.MOLLIE_REDIRECT_URL || "http://localhost:8000/checkout/complete",
           ...(env.MOLLIE_WEBHOOK_URL ? { webhookUrl: env.MOLLIE_WEBHOOK_URL } : {}),
           ...(env.MOLLIE_CAPTURE_ON ? { captureOn: env.MOLLIE_CAPTURE_ON } : {}),
+          // Only for accounts with Mollie's multiple captures enabled (the simulators here are).
+          ...(env.MOLLIE_MULTIPLE_CAPTURES === "true" ? { multipleCaptures: true } : {}),
           ...(env.MOLLIE_TIMEOUT_MS ? { timeoutMs: Number(env.MOLLIE_TIMEOUT_MS) } : {}),
         },
       }

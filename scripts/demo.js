@@ -76,6 +76,8 @@ async function main() {
         MOLLIE_API_KEY: MOLLIE_KEY,
         MOLLIE_BASE_URL: mollie.url,
         MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
+        // The simulator is started with multiple captures per payment, as that Mollie account setting.
+        MOLLIE_MULTIPLE_CAPTURES: "true",
         CLOVER_PRIVATE_KEY: CLOVER_KEY,
         CLOVER_BASE_URL: clover.url,
         ADMIN_EMAIL: ADMIN.email,

@@ -84,6 +84,8 @@ async function boot(): Promise<void> {
     CAPTURES_CAPTURE_ON: "manual",
     CAPTURES_SANDBOX_CAPTURE_ON: "fulfillment",
     MOLLIE_CAPTURE_ON: "shipment",
+    // The Mollie simulator above allows several captures per payment, as such accounts do.
+    MOLLIE_MULTIPLE_CAPTURES: "true",
     CAPTURES_RECONCILE_AFTER_SECONDS: "3",
     CAPTURES_SANDBOX_TIMEOUT_MS: "1500",
     MOLLIE_TIMEOUT_MS: "1500",

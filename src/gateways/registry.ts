@@ -21,7 +21,7 @@ export type RegisteredGateway = {
   providerId: string
   gateway: PaymentGateway
   mode: LedgerMode
-  /** One capture per authorization: a capture (even partial) releases the rest (Clover). */
+  /** One capture per authorization: a capture (even partial) releases the rest (Clover; Mollie by default). */
   singleCapture?: boolean
   /** Gateway-specific fields for a capture request, from its order; needs the order loaded. */
   captureExtras?: (ctx: CaptureContext) => Record<string, unknown>
@@ -75,7 +75,12 @@ export class GatewayRegistry {
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
     })
-    this.byProvider.set(MOLLIE_PROVIDER_ID, { providerId: MOLLIE_PROVIDER_ID, gateway, mode: gateway.mode })
+    this.byProvider.set(MOLLIE_PROVIDER_ID, {
+      providerId: MOLLIE_PROVIDER_ID,
+      gateway,
+      mode: gateway.mode,
+      singleCapture: !options.multipleCaptures,
+    })
   }
 
   get(providerId: string): RegisteredGateway | undefined {

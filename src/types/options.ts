@@ -40,6 +40,13 @@ const mollieOptions = z
     webhookUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").optional(),
     /** Payment description shown to the shopper; {cart_id} and {email} are replaced. */
     description: z.string().min(1).max(255).default("Order {cart_id}"),
+    /**
+     * Mollie takes one capture per payment unless the account has multiple captures enabled:
+     * a partial capture releases the rest (gateways.md A.4). Off, the ledger treats Mollie like
+     * Clover: nothing is capturable after the first capture, and capture on fulfillment
+     * captures the whole authorization on the first fulfillment rather than its share.
+     */
+    multipleCaptures: z.boolean().default(false),
     timeoutMs: z.number().int().positive().default(10_000),
     maxRetries: z.number().int().min(0).max(10).default(2),
   })
