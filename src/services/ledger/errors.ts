@@ -22,15 +22,32 @@ export const ledgerErrors = {
   /** Answered 409 by Medusa with its "retry with the same Idempotency-Key" message. */
   inFlight: (id: string) =>
     new MedusaError(MedusaError.Types.CONFLICT, `${id} is still being processed by the gateway; retry with the same Idempotency-Key`),
-  /** A failed capture or refund row, answered 422 with the gateway's reason and decline code. */
-  declined: (row: { id: string; message: string | null; decline_code: string | null; error_code: string | null }) =>
-    new MedusaError(
+  /**
+   * A failed capture or refund row, answered 422 with the gateway's reason and decline code.
+   * A refusal of the request itself (a wrong key, a parameter the gateway rejects) is not a
+   * decline of the card: say so, so an operator fixes the configuration instead of asking
+   * the shopper for another card.
+   */
+  declined: (row: {
+    id: string
+    message: string | null
+    decline_code: string | null
+    error_code: string | null
+    error_detail?: string | null
+  }) => {
+    const what = `${row.id.startsWith("capref_") ? "Refund" : "Capture"} ${row.id}`
+    const refusal = row.decline_code ? undefined : REQUEST_REFUSALS.exec(row.error_detail ?? "")?.[1]
+    const verdict = refusal ? `was refused by the gateway (${refusal})` : "was declined by the gateway"
+    return new MedusaError(
       MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
-      `${row.id.startsWith("capref_") ? "Refund" : "Capture"} ${row.id} was declined by the gateway: ${row.message ?? "no reason given"}` +
-        (row.decline_code ? ` (decline_code: ${row.decline_code})` : ""),
+      `${what} ${verdict}: ${row.message ?? "no reason given"}` + (row.decline_code ? ` (decline_code: ${row.decline_code})` : ""),
       row.decline_code ?? row.error_code ?? undefined
-    ),
+    )
+  },
 }
+
+/** error_detail starts with the gateway error's type (see outcome.ts); these are not card declines. */
+const REQUEST_REFUSALS = /^(authentication_error|invalid_request_error|idempotency_error)\b/
 
 /** A domain validation error becomes a 400 naming its field. */
 export function fromDomainError(err: unknown): unknown {
