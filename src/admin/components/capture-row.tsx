@@ -46,26 +46,10 @@ export function CaptureRow({ api, capture, onChanged }: Props) {
             </Button>
           )}
           {canReconcile(capture) && (
-            <Button
-              size="small"
-              variant="secondary"
-              isLoading={settle.busy}
-              onClick={() => settle.run(() => api.reconcile(capture.id))}
-              data-testid={`${testId}-reconcile`}
-            >
-              Reconcile
-            </Button>
+            <SettleButton label="Reconcile" testId={`${testId}-reconcile`} busy={settle.busy} onClick={() => settle.run(() => api.reconcile(capture.id))} />
           )}
           {canRetry(capture) && (
-            <Button
-              size="small"
-              variant="secondary"
-              isLoading={settle.busy}
-              onClick={() => settle.run((key) => api.retry(capture.id, key))}
-              data-testid={`${testId}-retry`}
-            >
-              Retry
-            </Button>
+            <SettleButton label="Retry" testId={`${testId}-retry`} busy={settle.busy} onClick={() => settle.run((key) => api.retry(capture.id, key))} />
           )}
           <Button size="small" variant="transparent" onClick={() => toggle("events")} data-testid={`${testId}-events`}>
             Events
@@ -106,6 +90,17 @@ export function CaptureRow({ api, capture, onChanged }: Props) {
       )}
       {open === "events" && <EventTrail api={api} captureId={capture.id} />}
     </li>
+  )
+}
+
+type SettleButtonProps = { label: string; testId: string; busy: boolean; onClick: () => void }
+
+/** Reconcile and Retry: one request each, no form; the row shows the answer. */
+function SettleButton({ label, testId, busy, onClick }: SettleButtonProps) {
+  return (
+    <Button size="small" variant="secondary" isLoading={busy} onClick={onClick} data-testid={testId}>
+      {label}
+    </Button>
   )
 }
 

@@ -2,7 +2,10 @@
  * The shapes the widget reads from the plugin's admin API (see src/api/serializers.ts).
  * Only the fields the widget shows are listed.
  */
-export type LedgerStatus = "requested" | "pending" | "succeeded" | "failed" | "canceled"
+import type { LedgerStatus } from "../../domain/status"
+import type { PaymentTotals } from "../../domain/totals"
+
+export type { LedgerStatus }
 
 export type RefundView = {
   id: string
@@ -47,16 +50,8 @@ export type CaptureView = {
   events?: EventView[]
 }
 
-export type TotalsView = {
-  authorized: number
-  captured: number
-  pending: number
-  refunded: number
-  refund_pending: number
-  capturable: number
-  refundable: number
-  currency_code?: string
-}
+/** The derived totals (see src/domain/totals.ts), with the currency once there is one. */
+export type TotalsView = PaymentTotals & { currency_code?: string }
 
 export type PaymentSummaryView = {
   payment_id: string

@@ -66,7 +66,6 @@ describe("capture actions", () => {
     expect(statusColor("pending")).toBe("orange")
     expect(statusColor("requested")).toBe("orange")
     expect(statusColor("failed")).toBe("red")
-    expect(statusColor("canceled")).toBe("grey")
   })
 })
 
