@@ -16,6 +16,7 @@ const redisUrl = env.REDIS_URL || undefined
 const capturesOptions = {
   captureOn: env.CAPTURES_CAPTURE_ON || "manual",
   ...(env.CAPTURES_RECONCILE_AFTER_SECONDS ? { reconcileAfterSeconds: Number(env.CAPTURES_RECONCILE_AFTER_SECONDS) } : {}),
+  ...(env.CAPTURES_LIST_COUNT_CAP ? { listCountCap: Number(env.CAPTURES_LIST_COUNT_CAP) } : {}),
   sandbox: {
     baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
     apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",

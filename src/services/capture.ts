@@ -21,7 +21,7 @@ import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } f
 import { lockPayment, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
-import { listCaptures, type CaptureFilters, type Page } from "./ledger/queries"
+import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
 
 export type { Actor } from "./ledger/events"
 
@@ -83,11 +83,14 @@ export default class CaptureService extends TransactionBaseService {
 
   private readonly registry: GatewayRegistry
   private readonly logger?: Deps["logger"]
+  private readonly listCountCap: number
 
   constructor(deps: Deps, options?: unknown) {
     // eslint-disable-next-line prefer-rest-params
     super(deps, options as Record<string, unknown>)
-    this.registry = new GatewayRegistry(parsePluginOptions(options))
+    const parsed = parsePluginOptions(options)
+    this.registry = new GatewayRegistry(parsed)
+    this.listCountCap = parsed.listCountCap
     this.logger = deps.logger
   }
 
@@ -678,16 +681,15 @@ export default class CaptureService extends TransactionBaseService {
     return capture
   }
 
-  async list(filters: CaptureFilters, page: Page, expand: Array<"refunds" | "events"> = []): Promise<[Capture[], number]> {
-    const [rows, count] = await listCaptures(this.activeManager_, filters, page, expand)
-    rows.forEach(sortRelations)
-    return [rows, count]
+  async list(filters: CaptureFilters, page: Page, expand: Array<"refunds" | "events"> = []): Promise<CaptureList> {
+    const list = await listCaptures(this.activeManager_, filters, page, expand, this.listCountCap)
+    list.captures.forEach(sortRelations)
+    return list
   }
 
   async listForPayment(paymentId: string): Promise<Capture[]> {
     await this.requirePayment(paymentId)
-    const [rows] = await this.list({ payment_id: paymentId }, { limit: 1000, offset: 0 }, ["refunds"])
-    return rows
+    return (await this.list({ payment_id: paymentId }, { limit: 1000, offset: 0 }, ["refunds"])).captures
   }
 
   /** Totals of one payment, derived from its rows (never stored). */
@@ -721,7 +723,7 @@ export default class CaptureService extends TransactionBaseService {
         totals: await this.totalsOf(m, p),
       }))
     )
-    const [captures] = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
+    const { captures } = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
     const totals = perPayment.reduce<PaymentTotals>(
       (sum, p) => {
         for (const k of Object.keys(sum) as Array<keyof PaymentTotals>) sum[k] += p.totals[k]
