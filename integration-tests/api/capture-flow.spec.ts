@@ -161,6 +161,34 @@ describe("capture and refund an order's payment", () => {
     expect(list.body.count).toBe(2)
   })
 
+  it("lists each capture with its own refunds and events", async () => {
+    const res = await api.get(`/admin/captures?payment_id=${order.paymentId}&expand=refunds,events`)
+    expect(res.status).toBe(200)
+    const byId = new Map(res.body.captures.map((c: any) => [c.id, c])) // eslint-disable-line @typescript-eslint/no-explicit-any
+    const listed: any = byId.get(first.id) // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(listed.refunds.map((r: { amount: number }) => r.amount)).toEqual([1000, 1500])
+    expect(listed).toMatchObject({ refunded_amount: 2500, refund_balance: 0 })
+    expect(listed.events.map((e: { type: string }) => e.type)).toEqual([
+      "capture.requested",
+      "capture.succeeded",
+      "capture.updated",
+      "refund.requested",
+      "refund.succeeded",
+      "refund.requested",
+      "refund.succeeded",
+    ])
+    for (const other of res.body.captures.filter((c: { id: string }) => c.id !== first.id)) {
+      expect(other.refunds).toEqual([])
+      expect(other.events.map((e: { type: string }) => e.type)).toEqual(["capture.requested", "capture.succeeded"])
+      expect(other.events.every((e: { capture_id: string }) => e.capture_id === other.id)).toBe(true)
+    }
+    // Without expand, no refunds or events in the answer, but the balance still counts them.
+    const plain = await api.get(`/admin/captures?payment_id=${order.paymentId}`)
+    const plainFirst = plain.body.captures.find((c: { id: string }) => c.id === first.id)
+    expect(plainFirst.refunds).toBeUndefined()
+    expect(plainFirst.refund_balance).toBe(0)
+  })
+
   it("sums it all up per order, in agreement with Medusa and the gateway", async () => {
     const res = await api.get(`/admin/orders/${order.orderId}/captures`)
     expect(res.status).toBe(200)

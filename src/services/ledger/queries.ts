@@ -1,5 +1,7 @@
-import type { EntityManager, SelectQueryBuilder } from "typeorm"
+import { In, type EntityManager, type SelectQueryBuilder } from "typeorm"
 import { Capture } from "../../models/capture"
+import { CaptureEvent } from "../../models/capture-event"
+import { CaptureRefund } from "../../models/capture-refund"
 import type { CaptureStatus } from "../../domain"
 import { DEFAULT_LIST_COUNT_CAP } from "../../types/options"
 
@@ -75,13 +77,23 @@ export async function listCaptures(
   const count_capped = total > countCap
   const count = count_capped ? countCap : total
 
-  if (rows.length && expand.length) {
-    const withRelations = await manager.getRepository(Capture).find({
-      where: rows.map((r) => ({ id: r.id })),
-      relations: { refunds: expand.includes("refunds"), events: expand.includes("events") },
-    })
-    const byId = new Map(withRelations.map((r) => [r.id, r]))
-    return { captures: rows.map((r) => byId.get(r.id) ?? r), count, count_capped }
+  if (rows.length) {
+    // The page's refunds/events by capture id: the capture rows are not read again.
+    const ids = rows.map((r) => r.id)
+    if (expand.includes("refunds")) {
+      const refunds = await manager.getRepository(CaptureRefund).find({ where: { capture_id: In(ids) } })
+      attach(rows, refunds, (c, list) => (c.refunds = list))
+    }
+    if (expand.includes("events")) {
+      const events = await manager.getRepository(CaptureEvent).find({ where: { capture_id: In(ids) } })
+      attach(rows, events, (c, list) => (c.events = list))
+    }
   }
   return { captures: rows, count, count_capped }
+}
+
+function attach<T extends { capture_id: string | null }>(captures: Capture[], children: T[], set: (c: Capture, list: T[]) => void): void {
+  const byCapture = new Map<string, T[]>(captures.map((c) => [c.id, []]))
+  for (const child of children) if (child.capture_id) byCapture.get(child.capture_id)?.push(child)
+  for (const c of captures) set(c, byCapture.get(c.id) ?? [])
 }
