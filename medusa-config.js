@@ -73,7 +73,15 @@ module.exports = {
   ],
   modules: redisUrl
     ? {
-        eventBus: { resolve: "@medusajs/event-bus-redis", options: { redisUrl } },
+        eventBus: {
+          resolve: "@medusajs/event-bus-redis",
+          options: {
+            redisUrl,
+            // Events handled at once by this server's BullMQ worker; Medusa's default is 1,
+            // which runs every subscriber of every event one after the other.
+            ...(env.EVENT_BUS_CONCURRENCY ? { workerOptions: { concurrency: Number(env.EVENT_BUS_CONCURRENCY) } } : {}),
+          },
+        },
         cacheService: { resolve: "@medusajs/cache-redis", options: { redisUrl } },
       }
     : {},
