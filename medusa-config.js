@@ -18,6 +18,7 @@ const capturesOptions = {
   enableUI: true,
   captureOn: env.CAPTURES_CAPTURE_ON || "manual",
   ...(env.CAPTURES_RECONCILE_AFTER_SECONDS ? { reconcileAfterSeconds: Number(env.CAPTURES_RECONCILE_AFTER_SECONDS) } : {}),
+  ...(env.CAPTURES_LIST_COUNT_CAP ? { listCountCap: Number(env.CAPTURES_LIST_COUNT_CAP) } : {}),
   sandbox: {
     baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
     apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",
@@ -89,7 +90,15 @@ module.exports = {
   ],
   modules: redisUrl
     ? {
-        eventBus: { resolve: "@medusajs/event-bus-redis", options: { redisUrl } },
+        eventBus: {
+          resolve: "@medusajs/event-bus-redis",
+          options: {
+            redisUrl,
+            // Events handled at once by this server's BullMQ worker; Medusa's default is 1,
+            // which runs every subscriber of every event one after the other.
+            ...(env.EVENT_BUS_CONCURRENCY ? { workerOptions: { concurrency: Number(env.EVENT_BUS_CONCURRENCY) } } : {}),
+          },
+        },
         cacheService: { resolve: "@medusajs/cache-redis", options: { redisUrl } },
       }
     : {},

@@ -13,7 +13,9 @@
  * own fulfillment route costs.
  *
  * Env: BENCH_D_ORDERS (default 1000), BENCH_D_CONCURRENCY (default 10),
- * BENCH_D_CEILING_ORDERS (default 300), BENCH_EVENT_BUS=local to force the local bus.
+ * BENCH_D_CEILING_ORDERS (default 300), BENCH_EVENT_BUS=local to force the local bus,
+ * BENCH_D_EVENT_CONCURRENCY (default 10): events the Redis bus's BullMQ worker
+ * handles at once (EVENT_BUS_CONCURRENCY in medusa-config.js; Medusa's default is 1).
  */
 const { bootWorld, waitForQuietEvents } = require("./lib/world")
 const { placeOrders, lineItems, pool } = require("./lib/orders")
@@ -23,6 +25,7 @@ const { http } = require("../scripts/lib/seed")
 const N = Number(process.env.BENCH_D_ORDERS || 1000)
 const CONCURRENCY = Number(process.env.BENCH_D_CONCURRENCY || 10)
 const CEILING_N = Number(process.env.BENCH_D_CEILING_ORDERS || 300)
+const EVENT_CONCURRENCY = Number(process.env.BENCH_D_EVENT_CONCURRENCY || 10)
 const SETTLE_TIMEOUT_MS = Number(process.env.BENCH_D_SETTLE_TIMEOUT_MS || 300000)
 const WATCHDOG_MS = 40 * 60 * 1000
 const TARGET_PER_SECOND = 200
@@ -50,7 +53,11 @@ async function main() {
   }, WATCHDOG_MS)
   watchdog.unref()
 
-  const world = await bootWorld({ name: "auto-capture", useRedis: process.env.BENCH_EVENT_BUS !== "local" })
+  const world = await bootWorld({
+    name: "auto-capture",
+    useRedis: process.env.BENCH_EVENT_BUS !== "local",
+    env: { EVENT_BUS_CONCURRENCY: String(EVENT_CONCURRENCY) },
+  })
   const log = world.log
   try {
     log(`placing ${N} + ${N} captures-sandbox orders and ${CEILING_N} manual orders through the store API`)
@@ -171,7 +178,7 @@ async function main() {
     const report = [
       `## (d) ${N} fulfillments auto-captured end to end (captures-sandbox, captureOn "fulfillment")`,
       ``,
-      `event bus: ${world.eventBus}${world.redis ? " (one BullMQ worker, concurrency 1: Medusa's default)" : ""}; ${CONCURRENCY} requests at a time; p50/p99 = latency of the HTTP requests (ms)`,
+      `event bus: ${world.eventBus}${world.redis ? ` (one BullMQ worker, concurrency ${EVENT_CONCURRENCY}${EVENT_CONCURRENCY === 1 ? ": Medusa's default" : "; Medusa's default is 1"})` : ""}; ${CONCURRENCY} requests at a time; p50/p99 = latency of the HTTP requests (ms)`,
       ``,
       table(rows, [
         { key: "what", title: "run", align: "left" },
@@ -195,6 +202,7 @@ async function main() {
       eventBus: world.eventBus,
       orders: N,
       concurrency: CONCURRENCY,
+      eventConcurrency: world.redis ? EVENT_CONCURRENCY : null,
       autoCapture: { seconds: totalSeconds, perSecond: rate, settled, timedOut, firstCaptureSeconds, fulfillmentSeconds: fulfillment.seconds, captureWindowSeconds, pipelineRate, succeededWhenFulfilled, drainRate, fulfillmentLatency: fulLat, lag: lagSum, simCaptured },
       direct: { seconds: directSeconds, perSecond: directRate, latency: directLat, statuses: direct.statuses },
       fulfillmentOnly: { orders: CEILING_N, seconds: ceilingSeconds, perSecond: CEILING_N / ceilingSeconds, latency: ceilLat },

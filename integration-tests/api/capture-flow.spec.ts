@@ -91,16 +91,25 @@ describe("capture and refund an order's payment", () => {
   it("lists, filters and paginates captures", async () => {
     const all = await api.get(`/admin/captures?payment_id=${order.paymentId}`)
     expect(all.status).toBe(200)
-    expect(all.body.count).toBe(3)
+    expect(all.body).toMatchObject({ count: 3, count_capped: false, limit: 20, offset: 0 })
     expect(all.body.captures.map((c: { amount: number }) => c.amount)).toEqual([4500, 4000, 2500])
 
     const page = await api.get(`/admin/captures?order_id=${order.orderId}&limit=2&offset=2`)
-    expect(page.body).toMatchObject({ count: 3, limit: 2, offset: 2 })
+    expect(page.body).toMatchObject({ count: 3, count_capped: false, limit: 2, offset: 2 })
     expect(page.body.captures).toHaveLength(1)
     expect(page.body.captures[0].id).toBe(first.id)
 
+    // A full first page: the total comes from the (capped) count query, not from the page.
+    const firstPage = await api.get(`/admin/captures?order_id=${order.orderId}&limit=2`)
+    expect(firstPage.body).toMatchObject({ count: 3, count_capped: false, limit: 2, offset: 0 })
+    expect(firstPage.body.captures).toHaveLength(2)
+
+    // Past the end: no rows, and the count still says how many there are.
+    const beyond = await api.get(`/admin/captures?order_id=${order.orderId}&offset=5`)
+    expect(beyond.body).toMatchObject({ captures: [], count: 3, count_capped: false, offset: 5 })
+
     const byStatus = await api.get(`/admin/captures?payment_id=${order.paymentId}&status=failed,pending`)
-    expect(byStatus.body.count).toBe(0)
+    expect(byStatus.body).toMatchObject({ captures: [], count: 0, count_capped: false })
 
     const byProvider = await api.get(`/admin/captures?provider_id=captures-sandbox&payment_id=${order.paymentId}&status=succeeded`)
     expect(byProvider.body.count).toBe(3)
@@ -150,6 +159,34 @@ describe("capture and refund an order's payment", () => {
 
     const list = await api.get(`/admin/captures/${first.id}/refunds`)
     expect(list.body.count).toBe(2)
+  })
+
+  it("lists each capture with its own refunds and events", async () => {
+    const res = await api.get(`/admin/captures?payment_id=${order.paymentId}&expand=refunds,events`)
+    expect(res.status).toBe(200)
+    const byId = new Map(res.body.captures.map((c: any) => [c.id, c])) // eslint-disable-line @typescript-eslint/no-explicit-any
+    const listed: any = byId.get(first.id) // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(listed.refunds.map((r: { amount: number }) => r.amount)).toEqual([1000, 1500])
+    expect(listed).toMatchObject({ refunded_amount: 2500, refund_balance: 0 })
+    expect(listed.events.map((e: { type: string }) => e.type)).toEqual([
+      "capture.requested",
+      "capture.succeeded",
+      "capture.updated",
+      "refund.requested",
+      "refund.succeeded",
+      "refund.requested",
+      "refund.succeeded",
+    ])
+    for (const other of res.body.captures.filter((c: { id: string }) => c.id !== first.id)) {
+      expect(other.refunds).toEqual([])
+      expect(other.events.map((e: { type: string }) => e.type)).toEqual(["capture.requested", "capture.succeeded"])
+      expect(other.events.every((e: { capture_id: string }) => e.capture_id === other.id)).toBe(true)
+    }
+    // Without expand, no refunds or events in the answer, but the balance still counts them.
+    const plain = await api.get(`/admin/captures?payment_id=${order.paymentId}`)
+    const plainFirst = plain.body.captures.find((c: { id: string }) => c.id === first.id)
+    expect(plainFirst.refunds).toBeUndefined()
+    expect(plainFirst.refund_balance).toBe(0)
   })
 
   it("sums it all up per order, in agreement with Medusa and the gateway", async () => {

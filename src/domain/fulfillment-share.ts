@@ -39,18 +39,36 @@ export function fulfillmentShare(input: {
     return amount
   }
 
-  // The fulfillment after which every line is fully fulfilled is the last one.
-  const fulfilled = new Map<string, number>()
-  let completesAt = -1
-  input.fulfillments.forEach((f, i) => {
-    for (const fl of f.items) fulfilled.set(fl.item_id, (fulfilled.get(fl.item_id) ?? 0) + fl.quantity)
-    const complete = input.lines.every((l) => l.quantity <= 0 || (fulfilled.get(l.id) ?? 0) >= l.quantity)
-    if (complete && completesAt === -1) completesAt = i
-  })
-
-  const last = index === completesAt
+  const last = index === completingIndex(input.lines, input.fulfillments)
   const first = index === 0
   if (!last) return { amount: Math.max(0, shareOf(input.fulfillments[index], index)), first, last }
   const before = input.fulfillments.slice(0, index).reduce((sum, f, i) => sum + shareOf(f, i), 0)
   return { amount: Math.max(0, input.authorized - before), first, last }
+}
+
+/** The position of the fulfillment after which every line is fully fulfilled (the last one), or -1. */
+function completingIndex(lines: ReadonlyArray<{ id: string; quantity: number }>, fulfillments: OrderFulfillment[]): number {
+  const fulfilled = new Map<string, number>()
+  for (let i = 0; i < fulfillments.length; i++) {
+    for (const fl of fulfillments[i].items) fulfilled.set(fl.item_id, (fulfilled.get(fl.item_id) ?? 0) + fl.quantity)
+    if (lines.every((l) => l.quantity <= 0 || (fulfilled.get(l.id) ?? 0) >= l.quantity)) return i
+  }
+  return -1
+}
+
+/**
+ * Whether a fulfillment's share depends on the line and shipping totals. It
+ * does not when the fulfillment is both the first and the one that completes
+ * the order (everything shipped at once): it then carries the whole
+ * authorized amount. Working out Medusa's line totals costs a dozen queries,
+ * which this common case can skip; only the lines' quantities are needed.
+ */
+export function shareNeedsTotals(input: {
+  lines: ReadonlyArray<{ id: string; quantity: number }>
+  fulfillments: OrderFulfillment[]
+  fulfillmentId: string
+}): boolean {
+  const index = input.fulfillments.findIndex((f) => f.id === input.fulfillmentId)
+  if (index === -1) throw new Error(`fulfillment ${input.fulfillmentId} is not among the order's fulfillments`)
+  return !(index === 0 && completingIndex(input.lines, input.fulfillments) === 0)
 }

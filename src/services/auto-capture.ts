@@ -1,6 +1,6 @@
 import { TransactionBaseService, type OrderService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { fulfillmentShare, type OrderFulfillment } from "../domain"
+import { fulfillmentShare, shareNeedsTotals, type OrderFulfillment } from "../domain"
 import { GatewayRegistry } from "../gateways/registry"
 import { captureOnFor, parsePluginOptions, type CaptureTrigger, type PluginOptions } from "../types/options"
 import type CaptureService from "./capture"
@@ -94,14 +94,22 @@ export default class AutoCaptureService extends TransactionBaseService {
     )
   }
 
-  /** This fulfillment's share of the order, from Medusa's own line and shipping totals. */
+  /**
+   * This fulfillment's share of the order, from Medusa's own line and shipping
+   * totals — unless the fulfillment ships the whole order at once, when the
+   * share is the authorization whatever the totals (shareNeedsTotals), and the
+   * order's totals, a dozen queries, are not worked out.
+   */
   private async orderShare(orderId: string, fulfillmentId: string, payment: PaymentRow): Promise<number> {
-    const order = await this.deps.orderService.retrieveWithTotals(orderId)
     const rows: Array<{ id: string; item_id: string; quantity: number }> = await this.deps.manager.query(
       `SELECT f.id, fi.item_id, fi.quantity
          FROM fulfillment f JOIN fulfillment_item fi ON fi.fulfillment_id = f.id
         WHERE f.order_id = $1 AND f.canceled_at IS NULL
         ORDER BY f.created_at, f.id`,
+      [orderId]
+    )
+    const quantities: Array<{ id: string; quantity: number }> = await this.deps.manager.query(
+      `SELECT id, quantity FROM line_item WHERE order_id = $1`,
       [orderId]
     )
     const fulfillments: OrderFulfillment[] = []
@@ -111,6 +119,9 @@ export default class AutoCaptureService extends TransactionBaseService {
       f.items.push({ item_id: row.item_id, quantity: row.quantity })
     }
     if (!fulfillments.some((f) => f.id === fulfillmentId)) return 0 // canceled meanwhile
+    if (!shareNeedsTotals({ lines: quantities, fulfillments, fulfillmentId })) return payment.amount
+
+    const order = await this.deps.orderService.retrieveWithTotals(orderId)
     return fulfillmentShare({
       lines: (order.items ?? []).map((i) => ({ id: i.id, quantity: i.quantity, total: i.total ?? 0 })),
       shippingTotal: (order.shipping_methods ?? []).reduce((sum, m) => sum + (m.total ?? 0), 0),

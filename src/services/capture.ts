@@ -1,6 +1,7 @@
 import { TransactionBaseService, generateEntityId } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import {
+  CAPTURE_STATUSES,
   MAX_AMOUNT,
   assertPositiveAmount,
   canTransition,
@@ -14,14 +15,15 @@ import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
 import { CaptureRefund } from "../models/capture-refund"
 import { parsePluginOptions } from "../types/options"
+import { insertCaptureWithEvent, markCaptureUnresolved, settleCapture } from "./ledger/capture-writes"
 import { syncCoreAfterCapture, syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
-import { lockPayment, type LockedPayment } from "./ledger/payment-lock"
+import { lockPayment, lockPaymentOfCapture, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
-import { listCaptures, type CaptureFilters, type Page } from "./ledger/queries"
+import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
 
 export type { Actor } from "./ledger/events"
 
@@ -83,11 +85,14 @@ export default class CaptureService extends TransactionBaseService {
 
   private readonly registry: GatewayRegistry
   private readonly logger?: Deps["logger"]
+  private readonly listCountCap: number
 
   constructor(deps: Deps, options?: unknown) {
     // eslint-disable-next-line prefer-rest-params
     super(deps, options as Record<string, unknown>)
-    this.registry = new GatewayRegistry(parsePluginOptions(options))
+    const parsed = parsePluginOptions(options)
+    this.registry = new GatewayRegistry(parsed)
+    this.listCountCap = parsed.listCountCap
     this.logger = deps.logger
   }
 
@@ -113,17 +118,20 @@ export default class CaptureService extends TransactionBaseService {
 
     const prepared = await this.write(async (m) => {
       const payment = await lockPayment(m, input.payment_id)
-      const repo = m.getRepository(Capture)
+      // The payment's captures, read once under the lock: they answer the
+      // idempotency replay, the fulfillment's earlier capture and the totals
+      // (a payment has a handful of captures, not thousands).
+      const captures = await capturesOf(m, payment.id)
 
-      const replay = await findReplay(repo, { payment_id: payment.id }, input.idempotency_key, hash)
+      const keyed = input.idempotency_key ? captures.find((c) => c.idempotency_key === input.idempotency_key) : undefined
+      const replay = checkReplay(keyed, input.idempotency_key, hash)
       if (replay) return { replay }
       if (input.fulfillment_id) {
         // One capture per fulfillment however often its event comes: a live one
         // is replayed; a failed one too, unless an operator asked to retry it.
-        const existing = await repo.find({
-          where: { payment_id: payment.id, fulfillment_id: input.fulfillment_id },
-          order: { created_at: "DESC", id: "DESC" },
-        })
+        const existing = captures
+          .filter((c) => c.fulfillment_id === input.fulfillment_id)
+          .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
         const live = existing.find((c) => c.status !== "failed")
         if (live) return { replay: live }
         if (existing.length > 0 && existing[0].id !== input.retry_of) return { replay: existing[0] }
@@ -138,7 +146,7 @@ export default class CaptureService extends TransactionBaseService {
         )
       }
 
-      const totals = await this.totalsOf(m, payment)
+      const totals = this.totalsFrom(payment, captures)
       if (totals.capturable === 0) {
         throw ledgerErrors.notAllowed(
           `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`,
@@ -155,8 +163,11 @@ export default class CaptureService extends TransactionBaseService {
       }
 
       const id = generateEntityId(undefined, "cap")
-      const capture = await repo.save(
-        repo.create({
+      const currency_code = payment.currency_code.toLowerCase()
+      const idempotency_key = input.idempotency_key ?? id
+      const capture = await insertCaptureWithEvent(
+        m,
+        {
           id,
           payment_id: payment.id,
           order_id: payment.order_id,
@@ -164,25 +175,19 @@ export default class CaptureService extends TransactionBaseService {
           mode: registered.mode,
           status: "requested",
           amount,
-          currency_code: payment.currency_code.toLowerCase(),
+          currency_code,
           refunded_amount: 0,
           description: input.description ?? null,
           reference: input.reference ?? null,
           reference_origin: input.reference_origin ?? null,
           metadata: input.metadata ?? null,
           fulfillment_id: input.fulfillment_id ?? null,
-          idempotency_key: input.idempotency_key ?? id,
+          idempotency_key,
           request_hash: hash,
           initiated_by: input.actor.type,
-        })
+        },
+        { type: "capture.requested", actor: input.actor, data: { amount, currency_code, idempotency_key } }
       )
-      await recordEvent(m, {
-        payment_id: payment.id,
-        capture_id: capture.id,
-        type: "capture.requested",
-        actor: input.actor,
-        data: { amount, currency_code: capture.currency_code, idempotency_key: capture.idempotency_key },
-      })
       return { capture, payment, registered }
     })
 
@@ -223,54 +228,16 @@ export default class CaptureService extends TransactionBaseService {
    */
   async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor): Promise<Capture> {
     return this.write(async (m) => {
-      const repo = m.getRepository(Capture)
-      const current = await repo.findOneOrFail({ where: { id: captureId } })
-      const payment = await lockPayment(m, current.payment_id)
-      const capture = await repo.findOneOrFail({ where: { id: captureId } })
+      const payment = await lockPaymentOfCapture(m, captureId)
+      const written =
+        patch.status === "requested"
+          ? await markCaptureUnresolved(m, captureId, patch.message ?? null, actor)
+          : await settleCapture(m, captureId, CAPTURE_STATUSES.filter((from) => canTransition(from, patch.status)), patch, actor)
+      // Nothing written: the row had moved on already; answer with it as it is.
+      if (!written) return m.getRepository(Capture).findOneOrFail({ where: { id: captureId } })
 
-      if (patch.status === "requested") {
-        if (capture.status !== "requested") return capture
-        capture.message = patch.message ?? null
-        await repo.save(capture)
-        await recordEvent(m, {
-          payment_id: payment.id,
-          capture_id: capture.id,
-          type: "capture.unresolved",
-          actor,
-          data: { message: patch.message },
-        })
-        return capture
-      }
-      if (!canTransition(capture.status, patch.status)) return capture
-
-      capture.status = patch.status
-      capture.gateway_capture_id = patch.gatewayId ?? capture.gateway_capture_id
-      capture.gateway_transaction_id = patch.gatewayTransactionId ?? capture.gateway_transaction_id
-      capture.token = patch.token ?? capture.token
-      capture.message = patch.message ?? null
-      capture.error_code = patch.error_code ?? null
-      capture.error_detail = patch.error_detail ?? null
-      capture.decline_code = patch.decline_code ?? null
-      if (patch.status === "succeeded") capture.captured_at = new Date()
-      await repo.save(capture)
-      await recordEvent(m, {
-        payment_id: payment.id,
-        capture_id: capture.id,
-        type: `capture.${patch.status}`,
-        actor,
-        data: {
-          gateway_capture_id: capture.gateway_capture_id,
-          ...(patch.status === "failed"
-            ? { error_code: capture.error_code, decline_code: capture.decline_code, message: capture.message }
-            : {}),
-        },
-      })
-
-      if (patch.status === "succeeded" && capture.initiated_by !== "processor") {
-        const totals = await this.totalsOf(m, payment)
-        await syncCoreAfterCapture(m, payment, totals.captured)
-      }
-      return capture
+      if (written.status === "succeeded" && written.initiated_by !== "processor") await syncCoreAfterCapture(m, payment)
+      return written
     })
   }
 
@@ -678,16 +645,15 @@ export default class CaptureService extends TransactionBaseService {
     return capture
   }
 
-  async list(filters: CaptureFilters, page: Page, expand: Array<"refunds" | "events"> = []): Promise<[Capture[], number]> {
-    const [rows, count] = await listCaptures(this.activeManager_, filters, page, expand)
-    rows.forEach(sortRelations)
-    return [rows, count]
+  async list(filters: CaptureFilters, page: Page, expand: Array<"refunds" | "events"> = []): Promise<CaptureList> {
+    const list = await listCaptures(this.activeManager_, filters, page, expand, this.listCountCap)
+    list.captures.forEach(sortRelations)
+    return list
   }
 
   async listForPayment(paymentId: string): Promise<Capture[]> {
     await this.requirePayment(paymentId)
-    const [rows] = await this.list({ payment_id: paymentId }, { limit: 1000, offset: 0 }, ["refunds"])
-    return rows
+    return (await this.list({ payment_id: paymentId }, { limit: 1000, offset: 0 }, ["refunds"])).captures
   }
 
   /** Totals of one payment, derived from its rows (never stored). */
@@ -721,7 +687,7 @@ export default class CaptureService extends TransactionBaseService {
         totals: await this.totalsOf(m, p),
       }))
     )
-    const [captures] = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
+    const { captures } = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
     const totals = perPayment.reduce<PaymentTotals>(
       (sum, p) => {
         for (const k of Object.keys(sum) as Array<keyof PaymentTotals>) sum[k] += p.totals[k]
@@ -803,10 +769,10 @@ export default class CaptureService extends TransactionBaseService {
   }
 
   private async totalsOf(m: EntityManager, payment: LockedPayment): Promise<PaymentTotals> {
-    const captures = await m.getRepository(Capture).find({
-      where: { payment_id: payment.id },
-      relations: { refunds: true },
-    })
+    return this.totalsFrom(payment, await capturesOf(m, payment.id))
+  }
+
+  private totalsFrom(payment: LockedPayment, captures: Capture[]): PaymentTotals {
     // On a single-capture gateway the first capture that was not refused uses
     // the authorization up: whatever it left is released.
     const spent = !!this.registry.get(payment.provider_id)?.singleCapture && captures.some((c) => c.status !== "failed")
@@ -850,6 +816,18 @@ function assertAuthorized(payment: LockedPayment): void {
   }
 }
 
+/** A payment's captures with their refunds: what its totals are made of. */
+function capturesOf(m: EntityManager, paymentId: string): Promise<Capture[]> {
+  return m.getRepository(Capture).find({ where: { payment_id: paymentId }, relations: { refunds: true } })
+}
+
+/** The row an Idempotency-Key already made is replayed, but only for the same request. */
+function checkReplay<T extends { request_hash: string }>(existing: T | null | undefined, key: string | undefined, hash: string): T | null {
+  if (!existing || !key) return null
+  if (existing.request_hash !== hash) throw ledgerErrors.idempotencyMismatch(key)
+  return existing
+}
+
 async function findReplay<T extends { request_hash: string }>(
   repo: { findOne(opts: { where: Record<string, unknown> }): Promise<T | null> },
   scope: Record<string, unknown>,
@@ -857,10 +835,7 @@ async function findReplay<T extends { request_hash: string }>(
   hash: string
 ): Promise<T | null> {
   if (!key) return null
-  const existing = await repo.findOne({ where: { ...scope, idempotency_key: key } })
-  if (!existing) return null
-  if (existing.request_hash !== hash) throw ledgerErrors.idempotencyMismatch(key)
-  return existing
+  return checkReplay(await repo.findOne({ where: { ...scope, idempotency_key: key } }), key, hash)
 }
 
 function validateAmount(amount: number | undefined): void {

@@ -14,6 +14,9 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** The count GET /admin/captures stops at unless `listCountCap` says otherwise. */
+export const DEFAULT_LIST_COUNT_CAP = 10_000
+
 /** When the plugin captures by itself: on each fulfillment, on each shipment, or never (admin/core only). */
 export const CAPTURE_TRIGGERS = ["fulfillment", "shipment", "manual"] as const
 const captureOn = z.enum(CAPTURE_TRIGGERS)
@@ -78,6 +81,12 @@ export const pluginOptionsSchema = z
     captureOn: captureOn.default("manual"),
     /** Captures and refunds left requested/pending longer than this are reconciled. */
     reconcileAfterSeconds: z.number().int().min(0).default(300),
+    /**
+     * GET /admin/captures counts matching rows exactly up to this many, then
+     * answers the cap with count_capped: true (an exact count of a broad filter
+     * on a big ledger costs far more than the page).
+     */
+    listCountCap: z.number().int().positive().default(DEFAULT_LIST_COUNT_CAP),
     sandbox: sandboxOptions.optional(),
     mollie: mollieOptions.optional(),
     clover: cloverOptions.optional(),

@@ -1,4 +1,4 @@
-import { fulfillmentShare, type OrderFulfillment } from "../fulfillment-share"
+import { fulfillmentShare, shareNeedsTotals, type OrderFulfillment } from "../fulfillment-share"
 
 // Three mugs at 33.33 each with tax (total 99.99), shipping 10.00: 109.99 authorized.
 const lines = [{ id: "item_mug", quantity: 3, total: 9999 }]
@@ -52,5 +52,46 @@ describe("fulfillmentShare", () => {
 
   it("refuses a fulfillment that is not the order's", () => {
     expect(() => fulfillmentShare({ ...base, fulfillments: [f("ful_1", 1)], fulfillmentId: "ful_x" })).toThrow(/not among/)
+  })
+})
+
+describe("shareNeedsTotals", () => {
+  it.each([
+    ["one fulfillment of everything", [f("ful_1", 3)], "ful_1", false],
+    ["the first of two", [f("ful_1", 1), f("ful_2", 2)], "ful_1", true],
+    ["the last of two (it subtracts the first one's share)", [f("ful_1", 1), f("ful_2", 2)], "ful_2", true],
+    ["a first fulfillment that does not complete the order", [f("ful_1", 2)], "ful_1", true],
+  ])("%s → %s", (_name, fulfillments, id, expected) => {
+    expect(shareNeedsTotals({ lines, fulfillments, fulfillmentId: id })).toBe(expected)
+  })
+
+  it("ignores lines of quantity 0, as fulfillmentShare does", () => {
+    const withEmpty = [...lines, { id: "item_gone", quantity: 0, total: 0 }]
+    expect(shareNeedsTotals({ lines: withEmpty, fulfillments: [f("ful_1", 3)], fulfillmentId: "ful_1" })).toBe(false)
+  })
+
+  it("when it says no, the share is the authorized amount whatever the totals", () => {
+    const fulfillments: OrderFulfillment[] = [
+      { id: "ful_1", items: [{ item_id: "a", quantity: 2 }, { item_id: "b", quantity: 1 }] },
+    ]
+    const quantities = [
+      { id: "a", quantity: 2 },
+      { id: "b", quantity: 1 },
+    ]
+    expect(shareNeedsTotals({ lines: quantities, fulfillments, fulfillmentId: "ful_1" })).toBe(false)
+    for (const [ta, tb, shipping] of [[0, 0, 0], [2001, 500, 995], [99999, 1, 0]]) {
+      const share = fulfillmentShare({
+        lines: [{ ...quantities[0], total: ta }, { ...quantities[1], total: tb }],
+        shippingTotal: shipping,
+        authorized: 7777,
+        fulfillments,
+        fulfillmentId: "ful_1",
+      })
+      expect(share.amount).toBe(7777)
+    }
+  })
+
+  it("refuses a fulfillment that is not the order's", () => {
+    expect(() => shareNeedsTotals({ lines, fulfillments: [f("ful_1", 1)], fulfillmentId: "ful_x" })).toThrow(/not among/)
   })
 })

@@ -11,7 +11,7 @@ function optionsError(raw: unknown): PluginOptionsError {
 
 const sandbox = { baseUrl: "http://localhost:4010", apiKey: "sk_test_123" }
 /** What every parse fills in at the top level. */
-const defaults = { captureOn: "manual", reconcileAfterSeconds: 300 }
+const defaults = { captureOn: "manual", reconcileAfterSeconds: 300, listCountCap: 10_000 }
 
 describe("parsePluginOptions", () => {
   it.each<[string, unknown, unknown]>([
@@ -20,6 +20,8 @@ describe("parsePluginOptions", () => {
     ["null", null, defaults],
     ["enableUI true", { enableUI: true }, { ...defaults, enableUI: true }],
     ["enableUI false", { enableUI: false }, { ...defaults, enableUI: false }],
+    ["listCountCap 1", { listCountCap: 1 }, { ...defaults, listCountCap: 1 }],
+    ["listCountCap 250000", { listCountCap: 250_000 }, { ...defaults, listCountCap: 250_000 }],
     [
       "a sandbox block, with defaults for timeoutMs and maxRetries",
       { sandbox },
@@ -63,6 +65,9 @@ describe("parsePluginOptions", () => {
     ["an unknown top-level key", { sanbox: sandbox }, ["(options): Unrecognized key(s) in object: 'sanbox'"]],
     ["an unknown sandbox key", { sandbox: { ...sandbox, retries: 3 } }, ["sandbox: Unrecognized key(s) in object: 'retries'"]],
     ["a non-boolean enableUI", { enableUI: "yes" }, ["enableUI: Expected boolean, received string"]],
+    ["listCountCap 0", { listCountCap: 0 }, ["listCountCap: Number must be greater than 0"]],
+    ["listCountCap 2.5", { listCountCap: 2.5 }, ["listCountCap: Expected integer, received float"]],
+    ["listCountCap as a string", { listCountCap: "10000" }, ["listCountCap: Expected number, received string"]],
     ["a sandbox that is not an object", { sandbox: "http://localhost" }, ["sandbox: Expected object, received string"]],
     ["options that are not an object", "sandbox", ["(options): Expected object, received string"]],
   ])("rejects %s", (_name, raw, issues) => {

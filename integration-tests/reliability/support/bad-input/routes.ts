@@ -737,6 +737,7 @@ function routes(w: World): RouteDef[] {
           if (b.captures.length > q.limit) out.push(`${b.captures.length} captures for limit ${q.limit}`)
           if (b.limit !== q.limit) out.push(`limit ${b.limit} ≠ ${q.limit}`)
           if (typeof b.count !== "number" || b.count < b.captures.length) out.push(`count ${b.count}`)
+          if (typeof b.count_capped !== "boolean") out.push(`count_capped ${b.count_capped}`)
           for (const c of b.captures as Json[]) {
             if (q.payment_id !== undefined && c.payment_id !== q.payment_id) out.push(`capture ${c.id} of payment ${c.payment_id}, filter ${q.payment_id}`)
             if (q.order_id !== undefined && c.order_id !== q.order_id) out.push(`capture ${c.id} of order ${c.order_id}, filter ${q.order_id}`)
