@@ -107,6 +107,10 @@ async function bootWorld({ name, env: extraEnv = {}, useRedis = true, paymentPro
     cleanups.push(() => db.stop())
     world.db = db
     world.pg = new Pool({ connectionString: db.url, max: 4 })
+    // An idle client can still receive the server's "terminating connection" while
+    // the database stops at the end of a run; without a listener that error would
+    // crash the benchmark after its results were saved.
+    world.pg.on("error", (err) => log(`idle database client: ${err.message}`))
     cleanups.push(() => world.pg.end())
 
     log("running migrations")

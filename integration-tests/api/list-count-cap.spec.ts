@@ -11,7 +11,8 @@ type Server = { url: string; stop(): Promise<void> }
  * The shared test server keeps the default (10,000), which no test reaches,
  * so a second server on the same database runs with listCountCap = 2: then
  * 2 matches are "exactly 2" and 3 are "more than 2", both through the count
- * query (a full page) and through a short last page (counted from the page).
+ * query (a full page) and where the page itself settles it (a short last
+ * page, or rows reaching past the cap).
  */
 describe("GET /admin/captures with listCountCap 2", () => {
   const ctx = testContext()
@@ -45,6 +46,7 @@ describe("GET /admin/captures with listCountCap 2", () => {
     ["a full page (count query)", "limit=1", 1],
     ["a short last page (counted from the page)", "limit=20", 3],
     ["a page past the end (count query)", "offset=10", 0],
+    ["a page whose rows reach past the cap (counted from the page)", "offset=2&limit=1", 1],
   ])("answers the cap and count_capped for 3 matches: %s", async (_name, page, rows) => {
     const res = await capped().get(`/admin/captures?payment_id=${three.paymentId}&${page}`)
     expect(res.status).toBe(200)
@@ -56,6 +58,7 @@ describe("GET /admin/captures with listCountCap 2", () => {
     ["a full page (count query)", "limit=1", 1],
     ["a short last page (counted from the page)", "limit=20", 2],
     ["a page past the end (count query)", "offset=10", 0],
+    ["a full page ending exactly at the cap (count query)", "offset=1&limit=1", 1],
   ])("answers the exact count for 2 matches: %s", async (_name, page, rows) => {
     const res = await capped().get(`/admin/captures?payment_id=${two.paymentId}&${page}`)
     expect(res.status).toBe(200)

@@ -70,10 +70,16 @@ export async function listCaptures(
     .limit(page.limit)
     .getMany()
 
-  // A short page that is not past the end is the last one: the total is known
-  // without a second query (the usual case for payment_id and order_id).
+  // The page alone often settles the count, without a second query:
+  // - a short page that is not past the end is the last one: the total is
+  //   offset + its rows (the usual case for payment_id and order_id);
+  // - a page with rows that reach past the cap proves there are more than the
+  //   cap (deep pages, e.g. offset 10000); an empty page past the end proves
+  //   nothing.
   const lastPage = rows.length < page.limit && (rows.length > 0 || page.offset === 0)
-  const total = lastPage ? page.offset + rows.length : await cappedCount(manager, filters, countCap)
+  const seen = page.offset + rows.length
+  const pastCap = rows.length > 0 && seen > countCap
+  const total = lastPage || pastCap ? seen : await cappedCount(manager, filters, countCap)
   const count_capped = total > countCap
   const count = count_capped ? countCap : total
 
