@@ -147,6 +147,8 @@ async function bootWorld({ name, env: extraEnv = {}, useRedis = true, paymentPro
       MOLLIE_API_KEY: MOLLIE_KEY,
       MOLLIE_BASE_URL: mollie.url,
       MOLLIE_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/captures/mollie`,
+      // The Mollie simulator above allows several captures per payment (that account setting).
+      MOLLIE_MULTIPLE_CAPTURES: "true",
       MOLLIE_REDIRECT_URL: "http://127.0.0.1:8000/checkout/complete",
       REDIS_URL: redis ?? "",
       BENCH_REDIS_PREFIX: prefix,

@@ -686,7 +686,7 @@ function routes(w: World): RouteDef[] {
         const p = g.target?.payment as RealPayment
         return {
           business: [
-            { what: `payment ${p.id} (${p.state}) refuses`, names: O.names(p.id, "amount", "currency_code", "Idempotency-Key", "declined") },
+            { what: `payment ${p.id} (${p.state}) refuses`, names: O.names(p.id, "amount", "currency_code", "Idempotency-Key", "declined", "refused by the gateway") },
           ],
           // A gateway's decline of a valid request is recorded as a failed capture and answered 422 (README).
           declineAllowed: true,
@@ -816,7 +816,7 @@ function routes(w: World): RouteDef[] {
       outcome: (g) => {
         const cap = g.target?.capture as RealCapture
         return {
-          business: [{ what: `capture ${cap.id} (${cap.state}) refuses`, names: O.names(cap.id, "amount", "Idempotency-Key", "declined") }],
+          business: [{ what: `capture ${cap.id} (${cap.state}) refuses`, names: O.names(cap.id, "amount", "Idempotency-Key", "declined", "refused by the gateway") }],
           // Refused at the gateway (e.g. Mollie's duplicate-refund rule): a failed refund row and a 422.
           declineAllowed: true,
           mutates: true,
@@ -841,7 +841,7 @@ function routes(w: World): RouteDef[] {
       outcome: (g) => {
         const cap = g.target?.capture as RealCapture
         return {
-          business: [{ what: `capture ${cap.id} (${cap.state}) cannot be retried`, names: O.names(cap.id, cap.paymentId, "Idempotency-Key", "declined") }],
+          business: [{ what: `capture ${cap.id} (${cap.state}) cannot be retried`, names: O.names(cap.id, cap.paymentId, "Idempotency-Key", "declined", "refused by the gateway") }],
           declineAllowed: true,
           mutates: true,
           accepted: (b) => (b?.capture?.payment_id === cap.paymentId ? [] : [`capture.payment_id ${O.describe(b?.capture?.payment_id)}`]),
