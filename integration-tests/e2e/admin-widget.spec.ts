@@ -39,6 +39,20 @@ async function atGateway(paymentRef: string) {
   }
 }
 
+/** True once nothing listens at the demo's address any more (its Medusa child has exited). */
+async function serverGone(url: string, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`${url}/health`)
+    } catch {
+      return true
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  return false
+}
+
 const widget = () => page.getByTestId("captures-widget")
 const text = (testId: string) => widget().getByTestId(testId)
 
@@ -73,8 +87,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   if (demo) {
-    // Ctrl-C stops the demo cleanly: server, simulators and database, exit code 0.
-    expect(await demo.stop()).toBe(0)
+    // Ctrl-C stops the demo: exit code 130 (128 + SIGINT), and its server no longer answers.
+    expect(await demo.stop()).toBe(130)
+    expect(await serverGone(demo.url, 15_000)).toBe(true)
   }
 })
 
