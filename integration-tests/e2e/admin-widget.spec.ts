@@ -9,6 +9,7 @@
 import fs from "fs"
 import path from "path"
 import { chromium, type Browser, type Page } from "playwright-core"
+import { adminApi, gatewayOperations } from "../helpers/api"
 import { startDemo, type Demo } from "../helpers/demo"
 
 const CHROMIUM = "/usr/bin/chromium"
@@ -21,23 +22,11 @@ let browser: Browser
 let page: Page
 let token: string
 
-async function api(method: "GET" | "POST", route: string, body?: unknown) {
-  const res = await fetch(`${demo.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: await res.json() }
-}
+/** The plugin's admin API on the demo, as the same admin (Bearer JWT). */
+const api = () => adminApi({ medusaUrl: demo.url, adminToken: token })
 
 /** Captures and refunds the sandbox gateway itself recorded for one payment. */
-async function atGateway(paymentRef: string) {
-  const state = await (await fetch(`${demo.simulators.sandbox}/__control/state`)).json()
-  return {
-    captures: state.captures.filter((c: { payment: string }) => c.payment === paymentRef),
-    refunds: state.refunds.filter((r: { payment: string }) => r.payment === paymentRef),
-  }
-}
+const atGateway = (paymentRef: string) => gatewayOperations({ sandboxUrl: demo.simulators.sandbox }, paymentRef)
 
 /** True once nothing listens at the demo's address any more (its Medusa child has exited). */
 async function serverGone(url: string, withinMs: number): Promise<boolean> {
@@ -122,7 +111,7 @@ it("captures part of the payment", async () => {
   await expect(text("total-capturable-value").textContent()).resolves.toBe("€85.00")
 
   // What the page shows is what the ledger holds, and what the gateway did.
-  const { body } = await api("GET", `/admin/orders/${order.orderId}/captures`)
+  const { body } = await api().get(`/admin/orders/${order.orderId}/captures`)
   expect(body.captures).toHaveLength(1)
   expect(body.captures[0]).toMatchObject({ status: "succeeded", amount: 2500, refunded_amount: 0 })
   expect(body.totals).toMatchObject({ authorized: 11000, captured: 2500, capturable: 8500 })
@@ -137,7 +126,7 @@ it("refuses an amount above what is capturable before calling the server", async
   await text("capture-amount").fill("85.01")
   await text("capture-submit").click()
   await expect(text("capture-error").textContent()).resolves.toBe("Amount exceeds the €85.00 available.")
-  const { body } = await api("GET", `/admin/orders/${demo.orders.sandbox.orderId}/captures`)
+  const { body } = await api().get(`/admin/orders/${demo.orders.sandbox.orderId}/captures`)
   expect(body.captures).toHaveLength(1)
   await text("capture-amount").fill("")
 })
@@ -152,7 +141,7 @@ it("refunds part of the capture", async () => {
   await expect(text("total-refunded-value").textContent()).resolves.toBe("€10.00")
   await expect(text("total-refundable-value").textContent()).resolves.toBe("€15.00")
 
-  const { body } = await api("GET", `/admin/orders/${order.orderId}/captures`)
+  const { body } = await api().get(`/admin/orders/${order.orderId}/captures`)
   expect(body.captures[0]).toMatchObject({ refunded_amount: 1000, refund_balance: 1500 })
   expect(body.captures[0].refunds).toEqual([expect.objectContaining({ status: "succeeded", amount: 1000 })])
   expect(body.totals).toMatchObject({ captured: 2500, refunded: 1000, refundable: 1500 })
@@ -166,8 +155,8 @@ it("shows the capture's event trail", async () => {
   await types.first().waitFor()
   const shown = await types.allTextContents()
 
-  const capture = (await api("GET", `/admin/orders/${demo.orders.sandbox.orderId}/captures`)).body.captures[0]
-  const detail = await api("GET", `/admin/captures/${capture.id}?expand=events`)
+  const capture = (await api().get(`/admin/orders/${demo.orders.sandbox.orderId}/captures`)).body.captures[0]
+  const detail = await api().get(`/admin/captures/${capture.id}?expand=events`)
   expect(shown).toEqual(detail.body.capture.events.map((e: { type: string }) => e.type))
   expect(shown).toEqual(expect.arrayContaining(["capture.requested", "capture.succeeded"]))
   expect(shown.some((t) => t.startsWith("refund."))).toBe(true)
@@ -187,7 +176,7 @@ it("shows the gateway's message when it declines a capture", async () => {
   await error.waitFor()
   await expect(error.textContent()).resolves.toMatch(/declined by the gateway: .*\(decline_code: insufficient_funds\)/)
 
-  const { body } = await api("GET", `/admin/orders/${order.orderId}/captures`)
+  const { body } = await api().get(`/admin/orders/${order.orderId}/captures`)
   expect(body.captures).toEqual([expect.objectContaining({ status: "failed", decline_code: "insufficient_funds", amount: 500 })])
   expect((await atGateway(order.paymentRef)).captures).toEqual([])
 

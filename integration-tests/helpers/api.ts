@@ -2,7 +2,7 @@ import request from "supertest"
 import type { TestContext } from "./store"
 
 /** supertest against the running Medusa server, as an admin (Bearer JWT) or anonymously. */
-export function adminApi(ctx: TestContext) {
+export function adminApi(ctx: Pick<TestContext, "medusaUrl" | "adminToken">) {
   const agent = request(ctx.medusaUrl)
   const auth = { authorization: `Bearer ${ctx.adminToken}` }
   return {
@@ -14,7 +14,7 @@ export function adminApi(ctx: TestContext) {
 }
 
 /** The sandbox gateway's own view, for checking what really happened at the gateway. */
-export async function sandboxState(ctx: TestContext): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function sandboxState(ctx: Pick<TestContext, "sandboxUrl">): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`${ctx.sandboxUrl}/__control/state`)
   return res.json()
 }
@@ -29,7 +29,7 @@ export async function sandboxPayment(ctx: TestContext, paymentRef: string): Prom
 }
 
 /** The sandbox's captures and refunds that belong to one payment. */
-export async function gatewayOperations(ctx: TestContext, paymentRef: string) {
+export async function gatewayOperations(ctx: Pick<TestContext, "sandboxUrl">, paymentRef: string) {
   const state = await sandboxState(ctx)
   return {
     captures: state.captures.filter((c: { payment: string }) => c.payment === paymentRef),
