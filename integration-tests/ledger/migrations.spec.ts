@@ -6,7 +6,7 @@ const { provideDatabase } = require("../../scripts/lib/database")
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { runMigrations, revertMigrations } = require("../../scripts/lib/migrate")
 
-/** `medusa migrations run` applies the ledger, `revert` removes all of it, and it applies again. */
+/** `medusa migrations run` applies the ledger, `revert` (once per migration) removes all of it, and it applies again. */
 describe("the ledger migration", () => {
   let db: { url: string; stop(): Promise<void> }
 
@@ -61,6 +61,15 @@ describe("the ledger migration", () => {
     expect(applied.triggers).toHaveLength(3)
     expect(applied.uniqueIndexes).toContain("UQ_capture_payment_fulfillment")
 
+    expect(applied.functions).toEqual(
+      expect.arrayContaining(["capture_apply_outcome", "capture_ledger_lock", "capture_sync_core", "capture_within_authorization"])
+    )
+
+    // `medusa migrations revert` undoes the last migration: the hot-path functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureLedgerFunctions\d{13} has been\s+reverted successfully/)
+    const withoutFunctions = await schema()
+    expect(withoutFunctions.tables).toEqual(applied.tables)
+    expect(withoutFunctions.functions).not.toContain("capture_apply_outcome")
     const reverted = await revertMigrations(db.url)
     expect(reverted).toMatch(/CaptureLedger\d{13} has been\s+reverted successfully/)
     expect(await schema()).toEqual({ tables: [], constraints: [], triggers: [], functions: [], uniqueIndexes: [] })

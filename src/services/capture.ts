@@ -15,12 +15,12 @@ import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
 import { CaptureRefund } from "../models/capture-refund"
 import { parsePluginOptions } from "../types/options"
-import { insertCaptureWithEvent, markCaptureUnresolved, settleCapture } from "./ledger/capture-writes"
-import { syncCoreAfterCapture, syncCoreAfterRefund } from "./ledger/core-sync"
+import { insertCaptureWithEvent, writeCaptureOutcome } from "./ledger/capture-writes"
+import { syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
-import { lockPayment, lockPaymentOfCapture, type LockedPayment } from "./ledger/payment-lock"
+import { lockPayment, lockPaymentLedger, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
@@ -36,6 +36,13 @@ export type CreateCaptureInput = {
   payment_id: string
   /** Minor units; omitted = everything still capturable. */
   amount?: number
+  /**
+   * Instead of `amount`: capture this much, or what is still capturable if
+   * that is less. Decided under the payment's lock, so an automatic capture
+   * (a fulfillment's share) is never refused because a manual capture took
+   * part of the payment in the meantime.
+   */
+  at_most?: number
   currency_code?: string
   description?: string | null
   reference?: string | null
@@ -108,6 +115,7 @@ export default class CaptureService extends TransactionBaseService {
       op: "capture",
       payment_id: input.payment_id,
       amount: input.amount,
+      at_most: input.at_most,
       currency_code: input.currency_code?.toLowerCase(),
       description: input.description,
       reference: input.reference,
@@ -117,11 +125,10 @@ export default class CaptureService extends TransactionBaseService {
     })
 
     const prepared = await this.write(async (m) => {
-      const payment = await lockPayment(m, input.payment_id)
       // The payment's captures, read once under the lock: they answer the
       // idempotency replay, the fulfillment's earlier capture and the totals
       // (a payment has a handful of captures, not thousands).
-      const captures = await capturesOf(m, payment.id)
+      const { payment, captures } = await lockPaymentLedger(m, input.payment_id)
 
       const keyed = input.idempotency_key ? captures.find((c) => c.idempotency_key === input.idempotency_key) : undefined
       const replay = checkReplay(keyed, input.idempotency_key, hash)
@@ -153,7 +160,7 @@ export default class CaptureService extends TransactionBaseService {
           "nothing_to_capture"
         )
       }
-      const amount = input.amount ?? totals.capturable
+      const amount = input.amount ?? Math.min(input.at_most ?? totals.capturable, totals.capturable)
       if (amount > totals.capturable) {
         throw ledgerErrors.invalid(
           "amount",
@@ -227,18 +234,14 @@ export default class CaptureService extends TransactionBaseService {
    * asked for the capture (they update them themselves).
    */
   async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor): Promise<Capture> {
-    return this.write(async (m) => {
-      const payment = await lockPaymentOfCapture(m, captureId)
-      const written =
-        patch.status === "requested"
-          ? await markCaptureUnresolved(m, captureId, patch.message ?? null, actor)
-          : await settleCapture(m, captureId, CAPTURE_STATUSES.filter((from) => canTransition(from, patch.status)), patch, actor)
-      // Nothing written: the row had moved on already; answer with it as it is.
-      if (!written) return m.getRepository(Capture).findOneOrFail({ where: { id: captureId } })
-
-      if (written.status === "succeeded" && written.initiated_by !== "processor") await syncCoreAfterCapture(m, payment)
-      return written
-    })
+    const from = patch.status === "requested" ? ["requested" as const] : CAPTURE_STATUSES.filter((s) => canTransition(s, patch.status))
+    // One database call is the whole outcome transaction (capture-writes.ts).
+    const written = await this.guard(() => writeCaptureOutcome(this.manager_, captureId, from, patch, actor))
+    if (written) return written
+    // Nothing written: the row had moved on already; answer with it as it is.
+    const current = await this.manager_.getRepository(Capture).findOne({ where: { id: captureId } })
+    if (!current) throw ledgerErrors.notFound("Capture", captureId)
+    return current
   }
 
   // ----------------------------------------------------------------- refunds
@@ -726,11 +729,16 @@ export default class CaptureService extends TransactionBaseService {
 
   // ----------------------------------------------------------------- helpers
 
-  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+  private write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    // Always a fresh transaction on the root manager: the ledger's commits
+    // must not wait for (or roll back with) a caller's transaction.
+    return this.guard(() => this.manager_.transaction(work))
+  }
+
+  /** Database and domain errors become the ledger's typed errors. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
-      // Always a fresh transaction on the root manager: the ledger's commits
-      // must not wait for (or roll back with) a caller's transaction.
-      return await this.manager_.transaction(work)
+      return await work()
     } catch (err) {
       throw fromDomainError(fromDatabaseError(err))
     }
@@ -853,8 +861,10 @@ function assertMetadataSize(metadata: Record<string, unknown> | null | undefined
 }
 
 function validateCaptureInput(input: CreateCaptureInput): void {
+  if (input.amount !== undefined && input.at_most !== undefined) throw ledgerErrors.invalid("amount", "give either amount or at_most")
   try {
     validateAmount(input.amount)
+    validateAmount(input.at_most)
   } catch (err) {
     throw fromDomainError(err)
   }

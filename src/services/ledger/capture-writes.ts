@@ -9,7 +9,7 @@ import type { OutcomePatch } from "./outcome"
 
 /**
  * The capture row writes of the hot path, each with its audit event in the
- * same statement. A data-modifying CTE writes the row, and the event is
+ * same statement or database call. A data-modifying CTE writes the row, and the event is
  * inserted from what the row write returned, so there is no event without its
  * row change (and no row change without its event), at one round trip
  * instead of two. The foreign key from the event to a capture inserted in the
@@ -20,8 +20,6 @@ type EventSpec = {
   type: CaptureEventType
   actor: Actor
   data: Record<string, unknown>
-  /** Columns of the written row copied into the event's data (values only the database knows, e.g. after a COALESCE). */
-  fromRow?: ReadonlyArray<"gateway_capture_id">
 }
 
 async function writeWithEvent(
@@ -30,13 +28,11 @@ async function writeWithEvent(
   event: EventSpec
 ): Promise<Capture | null> {
   const n = write.params.length
-  const fromRow = (event.fromRow ?? []).map((column) => `'${column}', written.${column}`)
-  const data = fromRow.length ? `jsonb_build_object(${fromRow.join(", ")}) || $${n + 5}::jsonb` : `$${n + 5}::jsonb`
   const rows: Array<Record<string, unknown>> = await manager.query(
     `WITH written AS (${write.sql}),
           event AS (
             INSERT INTO capture_event (id, payment_id, capture_id, type, actor_type, actor_id, data)
-            SELECT $${n + 1}, written.payment_id, written.id, $${n + 2}, $${n + 3}, $${n + 4}, ${data} FROM written
+            SELECT $${n + 1}, written.payment_id, written.id, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}::jsonb FROM written
           )
      SELECT * FROM written`,
     [
@@ -77,75 +73,49 @@ export async function insertCaptureWithEvent(
 }
 
 /**
- * Writes a gateway outcome onto a capture, only if the row is still in one of
- * `from` (the statuses that may move to `patch.status`), and records its event.
- * Null when the row had already moved on (settled by a webhook, the reconciler,
- * another server): outcomes only move a row forward. The status guard in the
- * UPDATE's WHERE replaces a read of the row before the write.
+ * Writes a gateway outcome onto a capture in one call of the database function
+ * capture_apply_outcome (migration 1795518000000), which is the whole outcome
+ * transaction: lock the payment, move the row on only if it is still in one of
+ * `from` (the statuses that may move to `patch.status`; an outcome only moves a
+ * row forward), append the event, and set Medusa's payment.captured_at and
+ * order.payment_status once the succeeded captures cover the authorization.
+ * A `requested` patch records an unclear outcome: the message only, while the
+ * row is still `requested`, for reconciliation.
+ *
+ * Null when nothing was written: the row had moved on already (settled by a
+ * webhook, the reconciler, another server) or does not exist.
  */
-export function settleCapture(
+export async function writeCaptureOutcome(
   manager: EntityManager,
   captureId: string,
   from: readonly LedgerStatus[],
   patch: OutcomePatch,
   actor: Actor
 ): Promise<Capture | null> {
-  const failed = patch.status === "failed"
-  return writeWithEvent(
-    manager,
-    {
-      sql: `UPDATE capture
-               SET status = $3,
-                   gateway_capture_id = COALESCE($4, gateway_capture_id),
-                   gateway_transaction_id = COALESCE($5, gateway_transaction_id),
-                   token = COALESCE($6, token),
-                   message = $7, error_code = $8, error_detail = $9, decline_code = $10,
-                   captured_at = COALESCE($11, captured_at),
-                   updated_at = now()
-             WHERE id = $1 AND status = ANY($2)
-         RETURNING *`,
-      params: [
-        captureId,
-        from,
-        patch.status,
-        patch.gatewayId ?? null,
-        patch.gatewayTransactionId ?? null,
-        patch.token ?? null,
-        patch.message ?? null,
-        patch.error_code ?? null,
-        patch.error_detail ?? null,
-        patch.decline_code ?? null,
-        patch.status === "succeeded" ? new Date() : null,
-      ],
-    },
-    {
-      type: `capture.${patch.status}` as CaptureEventType,
-      actor,
-      fromRow: ["gateway_capture_id"],
-      data: failed
+  const data =
+    patch.status === "requested"
+      ? { message: patch.message ?? null }
+      : patch.status === "failed"
         ? { error_code: patch.error_code ?? null, decline_code: patch.decline_code ?? null, message: patch.message ?? null }
-        : {},
-    }
+        : {}
+  const rows: Array<Partial<Capture>> = await manager.query(
+    `SELECT * FROM capture_apply_outcome($1, $2::varchar[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
+    [
+      captureId,
+      from,
+      patch.status,
+      patch.gatewayId ?? null,
+      patch.gatewayTransactionId ?? null,
+      patch.token ?? null,
+      patch.message ?? null,
+      patch.error_code ?? null,
+      patch.error_detail ?? null,
+      patch.decline_code ?? null,
+      generateEntityId(undefined, "capevt"),
+      actor.type,
+      actor.id ?? null,
+      JSON.stringify(data),
+    ]
   )
-}
-
-/**
- * A gateway call whose outcome is unknown leaves the row `requested`, with the
- * reason in its message, for reconciliation; recorded only while the row is
- * still `requested`.
- */
-export function markCaptureUnresolved(
-  manager: EntityManager,
-  captureId: string,
-  message: string | null,
-  actor: Actor
-): Promise<Capture | null> {
-  return writeWithEvent(
-    manager,
-    {
-      sql: `UPDATE capture SET message = $2, updated_at = now() WHERE id = $1 AND status = 'requested' RETURNING *`,
-      params: [captureId, message],
-    },
-    { type: "capture.unresolved", actor, data: { message } }
-  )
+  return rows.length ? manager.getRepository(Capture).create(rows[0]) : null
 }

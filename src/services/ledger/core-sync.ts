@@ -2,38 +2,6 @@ import { Refund, RefundReason } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { LockedPayment } from "./payment-lock"
 
-/**
- * Keeps Medusa's own view (payment.captured_at, payment.amount_refunded, Refund
- * rows, order.payment_status) in step with what our routes did, inside the
- * ledger's outcome transaction. Core's own capture/refund hooks do this
- * themselves, so the processor path does not call it.
- *
- * Medusa v1 knows one capture per payment: `captured_at` is set once the
- * ledger has captured the whole authorization (the sum of the succeeded
- * captures, this transaction's included), and the order is marked captured
- * when none of its other live payments waits. One statement does both: the
- * order's check cannot see the payment's new captured_at within the same
- * statement, so that payment is left out of it by id.
- */
-export async function syncCoreAfterCapture(manager: EntityManager, payment: LockedPayment): Promise<void> {
-  if (payment.captured_at) return
-  await manager.query(
-    `WITH captured AS (
-       UPDATE payment SET captured_at = now(), updated_at = now()
-        WHERE id = $1 AND captured_at IS NULL
-          AND amount <= (SELECT COALESCE(SUM(c.amount), 0) FROM capture c WHERE c.payment_id = $1 AND c.status = 'succeeded')
-       RETURNING id
-     )
-     UPDATE "order" o SET payment_status = 'captured', updated_at = now()
-       FROM captured
-      WHERE o.id = $2
-        AND o.payment_status IN ('awaiting', 'requires_action', 'not_paid')
-        AND NOT EXISTS (SELECT 1 FROM payment p
-                         WHERE p.order_id = o.id AND p.id <> captured.id AND p.canceled_at IS NULL AND p.captured_at IS NULL)`,
-    [payment.id, payment.order_id]
-  )
-}
-
 /** The order counts as captured when none of its live payments waits for capture. */
 export async function markOrderCapturedIfComplete(manager: EntityManager, orderId: string): Promise<void> {
   await manager.query(
@@ -48,6 +16,14 @@ export async function markOrderCapturedIfComplete(manager: EntityManager, orderI
 
 const REFUND_REASONS = new Set<string>(Object.values(RefundReason))
 
+/**
+ * Keeps Medusa's own view (payment.amount_refunded, Refund rows,
+ * order.payment_status) in step with what our routes did, inside the ledger's
+ * outcome transaction. Core's own capture/refund hooks do this themselves, so
+ * the processor path does not call it. After a capture this is done by the
+ * database function capture_sync_core, called from capture_apply_outcome
+ * (migration 1795518000000).
+ */
 export async function syncCoreAfterRefund(
   manager: EntityManager,
   payment: LockedPayment,

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm"
+import { Capture } from "../../models/capture"
 import { ledgerErrors } from "./errors"
 
 /** The core payment row as the ledger needs it, read under `FOR UPDATE`. */
@@ -33,15 +34,30 @@ export async function lockPayment(manager: EntityManager, paymentId: string): Pr
 }
 
 /**
- * As lockPayment, for a transaction that starts from a capture id. A capture's
- * payment_id never changes, so it is read without a lock inside the same
- * statement; that spares a round trip to look it up first.
+ * As lockPayment, and then the payment's captures (without their refunds), in
+ * one round trip: the database function capture_ledger_lock reads them after
+ * the lock is granted, so it sees every capture committed by whoever held the
+ * lock before (migration 1795518000000).
  */
-export async function lockPaymentOfCapture(manager: EntityManager, captureId: string): Promise<LockedPayment> {
-  const rows: LockedPayment[] = await manager.query(
-    `${LOCK_PAYMENT} WHERE p.id = (SELECT c.payment_id FROM capture c WHERE c.id = $1) FOR UPDATE OF p`,
-    [captureId]
+export async function lockPaymentLedger(
+  manager: EntityManager,
+  paymentId: string
+): Promise<{ payment: LockedPayment; captures: Capture[] }> {
+  const rows: Array<LockedPayment & { captures: Array<Record<string, unknown>> }> = await manager.query(
+    `SELECT * FROM capture_ledger_lock($1)`,
+    [paymentId]
   )
-  if (rows.length === 0) throw ledgerErrors.notFound("Capture", captureId)
-  return rows[0]
+  if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
+  const { captures, ...payment } = rows[0]
+  const repo = manager.getRepository(Capture)
+  return { payment, captures: captures.map((row) => repo.create(fromJsonRow(row))) }
+}
+
+const TIMESTAMPS = ["created_at", "updated_at", "captured_at"] as const
+
+/** A capture row as to_jsonb wrote it: its timestamps are strings there, Dates on the entity. */
+function fromJsonRow(row: Record<string, unknown>): Partial<Capture> {
+  const out: Record<string, unknown> = { ...row }
+  for (const key of TIMESTAMPS) if (typeof row[key] === "string") out[key] = new Date(row[key] as string)
+  return out as Partial<Capture>
 }
