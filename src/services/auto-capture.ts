@@ -4,6 +4,13 @@ import { fulfillmentShare, shareNeedsTotals, type OrderFulfillment } from "../do
 import { GatewayRegistry } from "../gateways/registry"
 import { captureOnFor, parsePluginOptions, type CaptureTrigger, type PluginOptions } from "../types/options"
 import type CaptureService from "./capture"
+import type { Capture } from "../models/capture"
+
+/** The ledger's answers that mean "no capture to make", not a failure. */
+function isNothingToDo(err: unknown): boolean {
+  const e = err as { type?: string; code?: string }
+  return (e?.type === "not_allowed" && e.code === "nothing_to_capture") || e?.type === "conflict"
+}
 
 export type FulfillmentEvent = {
   /** What the event is about: an order, a swap or a claim. */
@@ -22,6 +29,9 @@ type Deps = {
 }
 
 type PaymentRow = { id: string; provider_id: string; amount: number }
+type FulfillmentItemRow = { id: string; item_id: string; quantity: number }
+type LineRow = { id: string; quantity: number }
+type EventFacts = { payments: PaymentRow[]; fulfillmentItems: FulfillmentItemRow[]; lines: LineRow[] }
 
 /**
  * Captures on fulfillment or shipment (`captureOn`), from the event Medusa
@@ -56,28 +66,36 @@ export default class AutoCaptureService extends TransactionBaseService {
 
   private async captureFor(event: FulfillmentEvent): Promise<void> {
     if (event.source === "claim") return // claims carry no payment of their own in Medusa v1
-    const payments = await this.paymentsFor(event)
-    for (const payment of payments) {
+    const facts = await this.factsFor(event)
+    for (const payment of facts.payments) {
       if (captureOnFor(this.options, payment.provider_id) !== event.trigger) continue
       const registered = this.registry.get(payment.provider_id)
       if (!registered) continue
-      const totals = await this.deps.captureService.totalsForPayment(payment.id)
       // A swap's payment is the difference only: its first fulfillment takes all
       // of it. A single-capture gateway cannot be captured twice, so its first
-      // capture takes everything.
-      const amount =
-        event.source === "swap" || registered.singleCapture
-          ? totals.capturable
-          : Math.min(await this.orderShare(event.id, event.fulfillment_id, payment), totals.capturable)
-      if (amount <= 0) continue
-      const { capture } = await this.deps.captureService.createCapture({
-        payment_id: payment.id,
-        amount,
-        fulfillment_id: event.fulfillment_id,
-        description: `${event.trigger === "shipment" ? "Shipment" : "Fulfillment"} ${event.fulfillment_id}`,
-        idempotency_key: `${event.trigger}_${event.fulfillment_id}`,
-        actor: { type: "subscriber", id: `${event.source}.${event.trigger}` },
-      })
+      // capture takes everything. Either way "everything" is what is still
+      // capturable, decided by the ledger under the payment's lock; so is the
+      // cap on an order's share (at_most).
+      const share =
+        event.source === "swap" || registered.singleCapture ? undefined : await this.orderShare(event, facts, payment)
+      if (share === 0) continue
+      let capture: Capture
+      try {
+        ;({ capture } = await this.deps.captureService.createCapture({
+          payment_id: payment.id,
+          at_most: share,
+          fulfillment_id: event.fulfillment_id,
+          description: `${event.trigger === "shipment" ? "Shipment" : "Fulfillment"} ${event.fulfillment_id}`,
+          idempotency_key: `${event.trigger}_${event.fulfillment_id}`,
+          actor: { type: "subscriber", id: `${event.source}.${event.trigger}` },
+        }))
+      } catch (err) {
+        // Nothing left on this payment (captured by hand, or by an earlier
+        // fulfillment), or this fulfillment's capture is on its way already
+        // (a repeated event): nothing to do.
+        if (isNothingToDo(err)) continue
+        throw err
+      }
       if (capture.status === "failed") {
         this.deps.logger?.warn(
           `captures: automatic capture ${capture.id} of ${event.source} ${event.id} was declined: ${capture.message ?? "no reason"}; retry it with POST /admin/captures/${capture.id}/retry`
@@ -86,12 +104,28 @@ export default class AutoCaptureService extends TransactionBaseService {
     }
   }
 
-  private async paymentsFor(event: FulfillmentEvent): Promise<PaymentRow[]> {
+  /**
+   * The event's payments, and for an order also its fulfillments' items and its
+   * line quantities (what a fulfillment's share is worked out from), in one
+   * query.
+   */
+  private async factsFor(event: FulfillmentEvent): Promise<EventFacts> {
     const column = event.source === "swap" ? "swap_id" : "order_id"
-    return this.deps.manager.query(
-      `SELECT id, provider_id, amount FROM payment WHERE ${column} = $1 AND canceled_at IS NULL ORDER BY created_at`,
-      [event.id]
-    )
+    const order = event.source === "order"
+    const rows: Array<{ payments: PaymentRow[] | null; fulfillment_items: FulfillmentItemRow[] | null; lines: LineRow[] | null }> =
+      await this.deps.manager.query(
+        `SELECT
+           (SELECT json_agg(json_build_object('id', id, 'provider_id', provider_id, 'amount', amount) ORDER BY created_at)
+              FROM payment WHERE ${column} = $1 AND canceled_at IS NULL) AS payments,
+           (SELECT json_agg(json_build_object('id', f.id, 'item_id', fi.item_id, 'quantity', fi.quantity) ORDER BY f.created_at, f.id)
+              FROM fulfillment f JOIN fulfillment_item fi ON fi.fulfillment_id = f.id
+             WHERE $2 AND f.order_id = $1 AND f.canceled_at IS NULL) AS fulfillment_items,
+           (SELECT json_agg(json_build_object('id', id, 'quantity', quantity))
+              FROM line_item WHERE $2 AND order_id = $1) AS lines`,
+        [event.id, order]
+      )
+    const { payments, fulfillment_items, lines } = rows[0]
+    return { payments: payments ?? [], fulfillmentItems: fulfillment_items ?? [], lines: lines ?? [] }
   }
 
   /**
@@ -100,20 +134,12 @@ export default class AutoCaptureService extends TransactionBaseService {
    * share is the authorization whatever the totals (shareNeedsTotals), and the
    * order's totals, a dozen queries, are not worked out.
    */
-  private async orderShare(orderId: string, fulfillmentId: string, payment: PaymentRow): Promise<number> {
-    const rows: Array<{ id: string; item_id: string; quantity: number }> = await this.deps.manager.query(
-      `SELECT f.id, fi.item_id, fi.quantity
-         FROM fulfillment f JOIN fulfillment_item fi ON fi.fulfillment_id = f.id
-        WHERE f.order_id = $1 AND f.canceled_at IS NULL
-        ORDER BY f.created_at, f.id`,
-      [orderId]
-    )
-    const quantities: Array<{ id: string; quantity: number }> = await this.deps.manager.query(
-      `SELECT id, quantity FROM line_item WHERE order_id = $1`,
-      [orderId]
-    )
+  private async orderShare(event: FulfillmentEvent, facts: EventFacts, payment: PaymentRow): Promise<number> {
+    const orderId = event.id
+    const fulfillmentId = event.fulfillment_id
+    const quantities = facts.lines
     const fulfillments: OrderFulfillment[] = []
-    for (const row of rows) {
+    for (const row of facts.fulfillmentItems) {
       let f = fulfillments[fulfillments.length - 1]
       if (!f || f.id !== row.id) fulfillments.push((f = { id: row.id, items: [] }))
       f.items.push({ item_id: row.item_id, quantity: row.quantity })
