@@ -62,7 +62,14 @@ describe("the ledger migration", () => {
     expect(applied.uniqueIndexes).toContain("UQ_capture_payment_fulfillment")
 
     expect(applied.functions).toEqual(
-      expect.arrayContaining(["capture_apply_outcome", "capture_ledger_lock", "capture_sync_core", "capture_within_authorization"])
+      expect.arrayContaining([
+        "capture_apply_outcome",
+        "capture_insert_requested",
+        "capture_ledger_read",
+        "capture_ledger_token",
+        "capture_sync_core",
+        "capture_within_authorization",
+      ])
     )
 
     // `medusa migrations revert` undoes the last migration: the hot-path functions, then the ledger.

@@ -1,22 +1,27 @@
 import { MigrationInterface, QueryRunner } from "typeorm"
 
 /**
- * Two database functions for the capture hot path, so that each of its steps
- * is one round trip instead of three to five (bench/RESULTS.md (a)):
+ * Database functions for the capture hot path, so that each of its steps is
+ * one round trip instead of three to five (bench/RESULTS.md (a)):
  *
- * - capture_ledger_lock(payment) locks the payment row and then reads its
- *   captures. Inside a PL/pgSQL function each statement takes a fresh snapshot
- *   (READ COMMITTED), so the read sees every capture committed by whoever held
- *   the lock before us — which one statement that both locks and reads would
- *   not (its snapshot is taken before it waits for the lock).
+ * - capture_ledger_read(payment, lock) reads the payment, its captures and a
+ *   fingerprint of both (capture_ledger_token). With `lock` it locks the
+ *   payment row first; inside a PL/pgSQL function each statement takes a fresh
+ *   snapshot (READ COMMITTED), so the read then sees every capture committed by
+ *   whoever held the lock before — which one statement that both locks and
+ *   reads would not (its snapshot is taken before it waits for the lock).
+ * - capture_insert_requested(token, row, event) writes the `requested` row and
+ *   its event under the payment's lock, only if the fingerprint is unchanged:
+ *   a decision made from an unlocked read is kept only when it is exactly the
+ *   decision a locked read would have made (optimistic concurrency).
  * - capture_apply_outcome(...) is the whole outcome transaction: lock the
  *   payment through the capture, move the row forward only from the statuses
  *   the service allows (the transition rules stay in the domain code, which
  *   passes them in), append its event, and bring Medusa's payment/order in
  *   step. Called on its own it is one transaction.
  *
- * capture_sync_core(payment, order) is the "Medusa's view" step, shared by the
- * outcome function and the service (core-sync.ts), so it is written once.
+ * capture_sync_core(payment, order) is the outcome's "Medusa's view" step: it
+ * sets payment.captured_at and order.payment_status the way core would.
  */
 export class CaptureLedgerFunctions1795518000000 implements MigrationInterface {
   name = "CaptureLedgerFunctions1795518000000"
@@ -45,22 +50,63 @@ export class CaptureLedgerFunctions1795518000000 implements MigrationInterface {
                             WHERE p.order_id = o.id AND p.id <> captured.id AND p.canceled_at IS NULL AND p.captured_at IS NULL);
       END $$ LANGUAGE plpgsql VOLATILE`)
 
+    // What a capture decision reads, as a fingerprint: the payment row's and
+    // each of its captures' row versions (xmin changes with every update of a
+    // row; locking a row does not change it). Equal fingerprints mean nothing
+    // the decision was made from has changed since.
     await q.query(`
-      CREATE FUNCTION capture_ledger_lock(p_payment_id varchar)
+      CREATE FUNCTION capture_ledger_token(p_payment_id varchar) RETURNS text AS $$
+        SELECT md5(p.xmin::text || ':' || COALESCE(
+                 (SELECT string_agg(c.id || '@' || c.xmin::text, ',' ORDER BY c.id) FROM capture c WHERE c.payment_id = p.id), ''))
+          FROM payment p WHERE p.id = p_payment_id
+      $$ LANGUAGE sql STABLE`)
+
+    await q.query(`
+      CREATE FUNCTION capture_ledger_read(p_payment_id varchar, p_lock boolean)
       RETURNS TABLE (id varchar, amount integer, currency_code varchar, provider_id varchar, swap_id varchar,
-                     captured_at timestamptz, canceled_at timestamptz, data jsonb, order_id varchar, captures jsonb) AS $$
+                     captured_at timestamptz, canceled_at timestamptz, data jsonb, order_id varchar,
+                     captures jsonb, token text) AS $$
       BEGIN
-        PERFORM 1 FROM payment p WHERE p.id = p_payment_id FOR UPDATE;
-        IF NOT FOUND THEN
-          RETURN;
+        IF p_lock THEN
+          PERFORM 1 FROM payment p WHERE p.id = p_payment_id FOR UPDATE;
         END IF;
         RETURN QUERY
           SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
                  COALESCE(p.order_id, s.order_id),
                  (SELECT COALESCE(jsonb_agg(to_jsonb(c) ORDER BY c.created_at, c.id), '[]'::jsonb)
-                    FROM capture c WHERE c.payment_id = p.id)
+                    FROM capture c WHERE c.payment_id = p.id),
+                 capture_ledger_token(p.id)
             FROM payment p LEFT JOIN swap s ON s.id = p.swap_id
            WHERE p.id = p_payment_id;
+      END $$ LANGUAGE plpgsql VOLATILE`)
+
+    // Inserts a requested capture and its event, under the payment's lock; with
+    // a token, only if the ledger is still as it was when the decision to
+    // capture was made (else no row: the caller decides again, under the lock).
+    // Columns left out take their defaults (number, timestamps).
+    await q.query(`
+      CREATE FUNCTION capture_insert_requested(
+        p_token text, p_row jsonb, p_event_id varchar, p_actor_type varchar, p_actor_id varchar, p_event_data jsonb
+      ) RETURNS SETOF capture AS $$
+      DECLARE
+        v_payment_id varchar := p_row->>'payment_id';
+        v_capture capture%ROWTYPE;
+      BEGIN
+        PERFORM 1 FROM payment p WHERE p.id = v_payment_id FOR UPDATE;
+        IF p_token IS NOT NULL AND p_token IS DISTINCT FROM capture_ledger_token(v_payment_id) THEN
+          RETURN;
+        END IF;
+        INSERT INTO capture (id, payment_id, order_id, provider_id, mode, status, amount, currency_code, refunded_amount,
+                             description, reference, reference_origin, metadata, fulfillment_id, idempotency_key,
+                             request_hash, initiated_by)
+        SELECT r.id, r.payment_id, r.order_id, r.provider_id, r.mode, r.status, r.amount, r.currency_code, r.refunded_amount,
+               r.description, r.reference, r.reference_origin, r.metadata, r.fulfillment_id, r.idempotency_key,
+               r.request_hash, r.initiated_by
+          FROM jsonb_populate_record(NULL::capture, p_row) r
+        RETURNING * INTO v_capture;
+        INSERT INTO capture_event (id, payment_id, capture_id, type, actor_type, actor_id, data)
+        VALUES (p_event_id, v_capture.payment_id, v_capture.id, 'capture.requested', p_actor_type, p_actor_id, p_event_data);
+        RETURN NEXT v_capture;
       END $$ LANGUAGE plpgsql VOLATILE`)
 
     // p_status 'requested' records an unclear outcome (the message only, and
@@ -123,7 +169,9 @@ export class CaptureLedgerFunctions1795518000000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION capture_apply_outcome(varchar, varchar[], varchar, varchar, varchar, varchar, text, varchar, text, varchar, varchar, varchar, varchar, jsonb)`)
-    await q.query(`DROP FUNCTION capture_ledger_lock(varchar)`)
+    await q.query(`DROP FUNCTION capture_insert_requested(text, jsonb, varchar, varchar, varchar, jsonb)`)
+    await q.query(`DROP FUNCTION capture_ledger_read(varchar, boolean)`)
+    await q.query(`DROP FUNCTION capture_ledger_token(varchar)`)
     await q.query(`DROP FUNCTION capture_sync_core(varchar, varchar)`)
   }
 }

@@ -15,12 +15,12 @@ import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
 import { CaptureRefund } from "../models/capture-refund"
 import { parsePluginOptions } from "../types/options"
-import { insertCaptureWithEvent, writeCaptureOutcome } from "./ledger/capture-writes"
+import { insertRequestedCapture, writeCaptureOutcome, type RequestedCaptureValues } from "./ledger/capture-writes"
 import { syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
-import { lockPayment, lockPaymentLedger, type LockedPayment } from "./ledger/payment-lock"
+import { lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
@@ -82,7 +82,9 @@ type Deps = { manager: EntityManager; logger?: { warn(msg: string): void; error(
  *    before the gateway is called; the outcome is written in a second short
  *    transaction, so no transaction is open during a network call;
  * 2. every transaction locks the payment row first; the amounts are checked
- *    under that lock, and again by the database's triggers;
+ *    under that lock, and again by the database's triggers (a new capture may
+ *    be decided from an unlocked read, but it is written only if, under the
+ *    lock, the payment's ledger is still exactly what was read);
  * 3. the gateway gets the row id as its idempotency key, so a retried call can
  *    never capture twice; a client's Idempotency-Key replays the same row.
  */
@@ -124,86 +126,40 @@ export default class CaptureService extends TransactionBaseService {
       fulfillment_id: input.fulfillment_id,
     })
 
-    const prepared = await this.write(async (m) => {
-      // The payment's captures, read once under the lock: they answer the
-      // idempotency replay, the fulfillment's earlier capture and the totals
-      // (a payment has a handful of captures, not thousands).
-      const { payment, captures } = await lockPaymentLedger(m, input.payment_id)
+    // The payment's captures answer the idempotency replay, the fulfillment's
+    // earlier capture and the totals (a payment has a handful of captures, not
+    // thousands). They are read without a lock first, and the row is inserted
+    // only if nothing it was decided from changed meanwhile (the fingerprint,
+    // checked under the lock in the same call); else the decision is made
+    // again under the lock. A refusal or a replay from the unlocked read is
+    // what a request made at that moment got.
+    const decide = (state: LedgerState) => this.decideCapture(input, hash, state)
+    const seen = await this.guard(() => readLedger(this.manager_, input.payment_id, false))
+    const first = await this.guard(async () => decide(seen))
+    const optimistic =
+      "replay" in first
+        ? first
+        : await this.guard(async () => {
+            const capture = await insertRequestedCapture(this.manager_, seen.token, first.values, input.actor, first.event)
+            return capture && { capture, payment: seen.payment, registered: first.registered }
+          })
+    const prepared =
+      optimistic ??
+      (await this.write(async (m) => {
+        const locked = await readLedger(m, input.payment_id, true)
+        const again = decide(locked)
+        if ("replay" in again) return again
+        const capture = await insertRequestedCapture(m, null, again.values, input.actor, again.event)
+        if (!capture) throw new Error(`capture ${again.values.id} was not inserted`) // without a token it always is
+        return { capture, payment: locked.payment, registered: again.registered }
+      }))
 
-      const keyed = input.idempotency_key ? captures.find((c) => c.idempotency_key === input.idempotency_key) : undefined
-      const replay = checkReplay(keyed, input.idempotency_key, hash)
-      if (replay) return { replay }
-      if (input.fulfillment_id) {
-        // One capture per fulfillment however often its event comes: a live one
-        // is replayed; a failed one too, unless an operator asked to retry it.
-        const existing = captures
-          .filter((c) => c.fulfillment_id === input.fulfillment_id)
-          .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
-        const live = existing.find((c) => c.status !== "failed")
-        if (live) return { replay: live }
-        if (existing.length > 0 && existing[0].id !== input.retry_of) return { replay: existing[0] }
-      }
-
-      const registered = this.requireGateway(payment)
-      assertAuthorized(payment)
-      if (input.currency_code && input.currency_code.toLowerCase() !== payment.currency_code.toLowerCase()) {
-        throw ledgerErrors.invalid(
-          "currency_code",
-          `${input.currency_code} does not match the payment's currency ${payment.currency_code.toUpperCase()}`
-        )
-      }
-
-      const totals = this.totalsFrom(payment, captures)
-      if (totals.capturable === 0) {
-        throw ledgerErrors.notAllowed(
-          `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`,
-          "nothing_to_capture"
-        )
-      }
-      const amount = input.amount ?? Math.min(input.at_most ?? totals.capturable, totals.capturable)
-      if (amount > totals.capturable) {
-        throw ledgerErrors.invalid(
-          "amount",
-          `${amount} exceeds what can still be captured on payment ${payment.id}: ${totals.capturable} ` +
-            `(authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`
-        )
-      }
-
-      const id = generateEntityId(undefined, "cap")
-      const currency_code = payment.currency_code.toLowerCase()
-      const idempotency_key = input.idempotency_key ?? id
-      const capture = await insertCaptureWithEvent(
-        m,
-        {
-          id,
-          payment_id: payment.id,
-          order_id: payment.order_id,
-          provider_id: payment.provider_id,
-          mode: registered.mode,
-          status: "requested",
-          amount,
-          currency_code,
-          refunded_amount: 0,
-          description: input.description ?? null,
-          reference: input.reference ?? null,
-          reference_origin: input.reference_origin ?? null,
-          metadata: input.metadata ?? null,
-          fulfillment_id: input.fulfillment_id ?? null,
-          idempotency_key,
-          request_hash: hash,
-          initiated_by: input.actor.type,
-        },
-        { type: "capture.requested", actor: input.actor, data: { amount, currency_code, idempotency_key } }
-      )
-      return { capture, payment, registered }
-    })
-
-    if ("replay" in prepared && prepared.replay) {
+    if ("replay" in prepared) {
       if (isInFlight(prepared.replay)) throw ledgerErrors.inFlight(prepared.replay.id)
       // Refunds may have been made since: answer with the capture as it is now.
       return { capture: await this.retrieve(prepared.replay.id, ["refunds"]), replayed: true }
     }
-    const { capture, payment, registered } = prepared as { capture: Capture; payment: LockedPayment; registered: RegisteredGateway }
+    const { capture, payment, registered } = prepared
 
     let patch: OutcomePatch
     try {
@@ -225,6 +181,84 @@ export default class CaptureService extends TransactionBaseService {
 
     const settled = await this.applyCaptureOutcome(capture.id, patch, input.actor)
     return { capture: settled, replayed: false }
+  }
+
+  /**
+   * What a capture request makes of the payment's ledger: the row it already
+   * made (replay), a refusal (thrown), or the `requested` row to insert.
+   */
+  private decideCapture(
+    input: CreateCaptureInput,
+    hash: string,
+    { payment, captures }: LedgerState
+  ):
+    | { replay: Capture }
+    | { values: RequestedCaptureValues; event: Record<string, unknown>; registered: RegisteredGateway } {
+    const keyed = input.idempotency_key ? captures.find((c) => c.idempotency_key === input.idempotency_key) : undefined
+    const replay = checkReplay(keyed, input.idempotency_key, hash)
+    if (replay) return { replay }
+    if (input.fulfillment_id) {
+      // One capture per fulfillment however often its event comes: a live one
+      // is replayed; a failed one too, unless an operator asked to retry it.
+      const existing = captures
+        .filter((c) => c.fulfillment_id === input.fulfillment_id)
+        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
+      const live = existing.find((c) => c.status !== "failed")
+      if (live) return { replay: live }
+      if (existing.length > 0 && existing[0].id !== input.retry_of) return { replay: existing[0] }
+    }
+
+    const registered = this.requireGateway(payment)
+    assertAuthorized(payment)
+    if (input.currency_code && input.currency_code.toLowerCase() !== payment.currency_code.toLowerCase()) {
+      throw ledgerErrors.invalid(
+        "currency_code",
+        `${input.currency_code} does not match the payment's currency ${payment.currency_code.toUpperCase()}`
+      )
+    }
+
+    const totals = this.totalsFrom(payment, captures)
+    if (totals.capturable === 0) {
+      throw ledgerErrors.notAllowed(
+        `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`,
+        "nothing_to_capture"
+      )
+    }
+    const amount = input.amount ?? Math.min(input.at_most ?? totals.capturable, totals.capturable)
+    if (amount > totals.capturable) {
+      throw ledgerErrors.invalid(
+        "amount",
+        `${amount} exceeds what can still be captured on payment ${payment.id}: ${totals.capturable} ` +
+          `(authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`
+      )
+    }
+
+    const id = generateEntityId(undefined, "cap")
+    const currency_code = payment.currency_code.toLowerCase()
+    const idempotency_key = input.idempotency_key ?? id
+    return {
+      registered,
+      values: {
+        id,
+        payment_id: payment.id,
+        order_id: payment.order_id,
+        provider_id: payment.provider_id,
+        mode: registered.mode,
+        status: "requested",
+        amount,
+        currency_code,
+        refunded_amount: 0,
+        description: input.description ?? null,
+        reference: input.reference ?? null,
+        reference_origin: input.reference_origin ?? null,
+        metadata: input.metadata ?? null,
+        fulfillment_id: input.fulfillment_id ?? null,
+        idempotency_key,
+        request_hash: hash,
+        initiated_by: input.actor.type,
+      },
+      event: { amount, currency_code, idempotency_key },
+    }
   }
 
   /**

@@ -1,76 +1,59 @@
 import { generateEntityId } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity"
 import type { LedgerStatus } from "../../domain"
 import { Capture } from "../../models/capture"
-import type { CaptureEventType } from "../../models/capture-event"
 import type { Actor } from "./events"
 import type { OutcomePatch } from "./outcome"
 
 /**
- * The capture row writes of the hot path, each with its audit event in the
- * same statement or database call. A data-modifying CTE writes the row, and the event is
- * inserted from what the row write returned, so there is no event without its
- * row change (and no row change without its event), at one round trip
- * instead of two. The foreign key from the event to a capture inserted in the
- * same statement holds: PostgreSQL checks it at the end of the statement.
+ * The capture row writes of the hot path. Each is one call of a database
+ * function that writes the row and its audit event together, so there is no
+ * event without its row change (and no row change without its event), at one
+ * round trip.
  */
-
-type EventSpec = {
-  type: CaptureEventType
-  actor: Actor
-  data: Record<string, unknown>
-}
-
-async function writeWithEvent(
-  manager: EntityManager,
-  write: { sql: string; params: unknown[] },
-  event: EventSpec
-): Promise<Capture | null> {
-  const n = write.params.length
-  const rows: Array<Record<string, unknown>> = await manager.query(
-    `WITH written AS (${write.sql}),
-          event AS (
-            INSERT INTO capture_event (id, payment_id, capture_id, type, actor_type, actor_id, data)
-            SELECT $${n + 1}, written.payment_id, written.id, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}::jsonb FROM written
-          )
-     SELECT * FROM written`,
-    [
-      ...write.params,
-      generateEntityId(undefined, "capevt"),
-      event.type,
-      event.actor.type,
-      event.actor.id ?? null,
-      JSON.stringify(event.data),
-    ]
-  )
-  return rows.length ? manager.getRepository(Capture).create(rows[0] as Partial<Capture>) : null
-}
 
 /**
- * Inserts a capture row with its event. The column list and value conversion
- * (jsonb, defaults for number and the timestamps) come from the entity, through
- * TypeORM's insert builder; a plain `save()` would first SELECT the row by its id
- * to decide between INSERT and UPDATE.
+ * Inserts a `requested` capture row with its `capture.requested` event, under
+ * the payment's lock (capture_insert_requested, migration 1795518000000).
+ * With a token (from an unlocked readLedger) only if nothing the decision was
+ * made from has changed since: null then, and the caller decides again under
+ * the lock. Without a token (the caller holds the lock) it always inserts.
  */
-export async function insertCaptureWithEvent(
+export async function insertRequestedCapture(
   manager: EntityManager,
-  values: Partial<Capture> & { id: string },
-  event: EventSpec
-): Promise<Capture> {
-  const [sql, params] = manager
-    .createQueryBuilder()
-    .insert()
-    .into(Capture)
-    // TypeORM's deep-partial type does not accept an arbitrary jsonb object (metadata); the values are the entity's own columns.
-    .values(values as QueryDeepPartialEntity<Capture>)
-    .returning("*")
-    .getQueryAndParameters()
-  const capture = await writeWithEvent(manager, { sql, params }, event)
-  // An INSERT without ON CONFLICT returns its row or raises.
-  if (!capture) throw new Error(`capture ${values.id} was not inserted`)
-  return capture
+  token: string | null,
+  values: RequestedCaptureValues,
+  actor: Actor,
+  data: Record<string, unknown>
+): Promise<Capture | null> {
+  const rows: Array<Partial<Capture>> = await manager.query(
+    `SELECT * FROM capture_insert_requested($1, $2::jsonb, $3, $4, $5, $6::jsonb)`,
+    [token, JSON.stringify(values), generateEntityId(undefined, "capevt"), actor.type, actor.id ?? null, JSON.stringify(data)]
+  )
+  return rows.length ? manager.getRepository(Capture).create(rows[0]) : null
 }
+
+/** The columns of a new capture row; the database fills in its number and timestamps. */
+export type RequestedCaptureValues = Pick<
+  Capture,
+  | "id"
+  | "payment_id"
+  | "order_id"
+  | "provider_id"
+  | "mode"
+  | "status"
+  | "amount"
+  | "currency_code"
+  | "refunded_amount"
+  | "description"
+  | "reference"
+  | "reference_origin"
+  | "metadata"
+  | "fulfillment_id"
+  | "idempotency_key"
+  | "request_hash"
+  | "initiated_by"
+>
 
 /**
  * Writes a gateway outcome onto a capture in one call of the database function

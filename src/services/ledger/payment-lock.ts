@@ -33,24 +33,26 @@ export async function lockPayment(manager: EntityManager, paymentId: string): Pr
   return rows[0]
 }
 
+/** A payment with its captures (without their refunds), and the fingerprint of both. */
+export type LedgerState = { payment: LockedPayment; captures: Capture[]; token: string }
+
 /**
- * As lockPayment, and then the payment's captures (without their refunds), in
- * one round trip: the database function capture_ledger_lock reads them after
- * the lock is granted, so it sees every capture committed by whoever held the
- * lock before (migration 1795518000000).
+ * The payment, its captures and their fingerprint in one round trip
+ * (capture_ledger_read, migration 1795518000000). With `lock` the payment row
+ * is locked first and the captures are read after the lock is granted, so
+ * they include everything committed by whoever held it before; without, it is
+ * one consistent snapshot, to be checked against the fingerprint when written
+ * (capture_insert_requested).
  */
-export async function lockPaymentLedger(
-  manager: EntityManager,
-  paymentId: string
-): Promise<{ payment: LockedPayment; captures: Capture[] }> {
-  const rows: Array<LockedPayment & { captures: Array<Record<string, unknown>> }> = await manager.query(
-    `SELECT * FROM capture_ledger_lock($1)`,
-    [paymentId]
+export async function readLedger(manager: EntityManager, paymentId: string, lock: boolean): Promise<LedgerState> {
+  const rows: Array<LockedPayment & { captures: Array<Record<string, unknown>>; token: string }> = await manager.query(
+    `SELECT * FROM capture_ledger_read($1, $2)`,
+    [paymentId, lock]
   )
   if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
-  const { captures, ...payment } = rows[0]
+  const { captures, token, ...payment } = rows[0]
   const repo = manager.getRepository(Capture)
-  return { payment, captures: captures.map((row) => repo.create(fromJsonRow(row))) }
+  return { payment, captures: captures.map((row) => repo.create(fromJsonRow(row))), token }
 }
 
 const TIMESTAMPS = ["created_at", "updated_at", "captured_at"] as const
