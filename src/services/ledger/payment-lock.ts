@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm"
 import { Capture } from "../../models/capture"
 import { ledgerErrors } from "./errors"
+import { withDates } from "./json-rows"
 
 /** The core payment row as the ledger needs it, read under `FOR UPDATE`. */
 export type LockedPayment = {
@@ -52,14 +53,5 @@ export async function readLedger(manager: EntityManager, paymentId: string, lock
   if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
   const { captures, token, ...payment } = rows[0]
   const repo = manager.getRepository(Capture)
-  return { payment, captures: captures.map((row) => repo.create(fromJsonRow(row))), token }
-}
-
-const TIMESTAMPS = ["created_at", "updated_at", "captured_at"] as const
-
-/** A capture row as to_jsonb wrote it: its timestamps are strings there, Dates on the entity. */
-function fromJsonRow(row: Record<string, unknown>): Partial<Capture> {
-  const out: Record<string, unknown> = { ...row }
-  for (const key of TIMESTAMPS) if (typeof row[key] === "string") out[key] = new Date(row[key] as string)
-  return out as Partial<Capture>
+  return { payment, captures: captures.map((row) => repo.create(withDates<Capture>(row))), token }
 }

@@ -4,6 +4,7 @@ import { CaptureEvent } from "../../models/capture-event"
 import { CaptureRefund } from "../../models/capture-refund"
 import type { CaptureStatus } from "../../domain"
 import { DEFAULT_LIST_COUNT_CAP } from "../../types/options"
+import { withDates } from "./json-rows"
 
 export type DateRange = { gt?: Date; gte?: Date; lt?: Date; lte?: Date }
 
@@ -52,31 +53,15 @@ async function cappedCount(manager: EntityManager, filters: CaptureFilters, cap:
 }
 
 /**
- * One page, newest first. The rows skipped by the offset are found by their
- * ids alone (a "deferred join"): with no filter, or one the index covers,
- * PostgreSQL skips them in the index without visiting the table, and reads
- * full rows for the page only. At offset 10000 of a million rows that is
- * about 1 ms of SQL instead of about 6 (bench/RESULTS.md (c)).
- */
-async function capturePage(manager: EntityManager, filters: CaptureFilters, page: Page): Promise<Capture[]> {
-  const [sql, params] = applyFilters(manager.getRepository(Capture).createQueryBuilder("capture").select(["capture.id", "capture.created_at"]), filters)
-    .orderBy("capture.created_at", "DESC")
-    .addOrderBy("capture.id", "DESC")
-    .offset(page.offset)
-    .limit(page.limit)
-    .getQueryAndParameters()
-  const rows: Array<Partial<Capture>> = await manager.query(
-    `SELECT c.* FROM capture c JOIN (${sql}) page ON page.capture_id = c.id ORDER BY c.created_at DESC, c.id DESC`,
-    params
-  )
-  const repo = manager.getRepository(Capture)
-  return rows.map((row) => repo.create(row))
-}
-
-/**
- * The filtered, paginated list behind GET /admin/captures. Newest first, with
- * the id as tie-breaker so pages never overlap; the indexes in the migrations
- * cover each filter.
+ * The filtered, paginated list behind GET /admin/captures, in one statement:
+ * the page, its refunds, and the capped count when it may be needed. Newest
+ * first, with the id as tie-breaker so pages never overlap; the indexes in the
+ * migrations cover each filter.
+ *
+ * The rows skipped by the offset are found by their ids alone (a "deferred
+ * join"): with no filter, or one the index covers, PostgreSQL skips them in
+ * the index without visiting the table, and reads full rows for the page only
+ * (at offset 10000 of a million rows about 1 ms of SQL instead of about 6).
  */
 export async function listCaptures(
   manager: EntityManager,
@@ -85,32 +70,64 @@ export async function listCaptures(
   expand: Array<"refunds" | "events">,
   countCap: number = DEFAULT_LIST_COUNT_CAP
 ): Promise<CaptureList> {
-  const rows = await capturePage(manager, filters, page)
+  const filtered = () => applyFilters(manager.getRepository(Capture).createQueryBuilder("capture"), filters)
+  const [pageSql, params] = filtered()
+    .select(["capture.id", "capture.created_at"])
+    .orderBy("capture.created_at", "DESC")
+    .addOrderBy("capture.id", "DESC")
+    .offset(page.offset)
+    .limit(page.limit)
+    .getQueryAndParameters()
+  // A page that starts past the cap and has rows proves "more than the cap"
+  // by itself; below it the count is read in the same statement (cheap when
+  // the filter is narrow, and needed when it is not).
+  const countInline = page.offset < countCap
+  const [countSql, countParams] = filtered().select("1").limit(countCap + 1).getQueryAndParameters()
+  // Both come from the same filters, so their parameters are the same list.
+  if (JSON.stringify(countParams) !== JSON.stringify(params)) throw new Error("list: page and count parameters differ")
+  const withRefunds = expand.includes("refunds")
 
-  // The page alone often settles the count, without a second query:
+  const result: Array<Record<string, unknown> & { __total: number | null; __refunds?: Array<Record<string, unknown>> }> =
+    await manager.query(
+      `WITH total AS (SELECT ${countInline ? `(SELECT count(*)::int FROM (${countSql}) AS capped)` : "NULL::int"} AS n)
+       SELECT total.n AS __total, c.*${
+         withRefunds
+           ? `, (SELECT COALESCE(jsonb_agg(to_jsonb(r) ORDER BY r.created_at, r.id), '[]'::jsonb)
+                   FROM capture_refund r WHERE r.capture_id = c.id) AS __refunds`
+           : ""
+       }
+         FROM total
+         LEFT JOIN (capture c JOIN (${pageSql}) AS page ON page.capture_id = c.id) ON true
+        ORDER BY c.created_at DESC, c.id DESC`,
+      params
+    )
+  const captureRepo = manager.getRepository(Capture)
+  const refundRepo = manager.getRepository(CaptureRefund)
+  const rows: Capture[] = result
+    .filter((r) => r.id !== null)
+    .map(({ __total, __refunds, ...row }) => {
+      const capture = captureRepo.create(row as Partial<Capture>)
+      if (__refunds) capture.refunds = __refunds.map((r) => refundRepo.create(withDates<CaptureRefund>(r) as CaptureRefund))
+      return capture
+    })
+
+  // The page alone often settles the count:
   // - a short page that is not past the end is the last one: the total is
   //   offset + its rows (the usual case for payment_id and order_id);
   // - a page with rows that reach past the cap proves there are more than the
   //   cap (deep pages, e.g. offset 10000); an empty page past the end proves
-  //   nothing.
+  //   nothing, and is counted on its own.
   const lastPage = rows.length < page.limit && (rows.length > 0 || page.offset === 0)
   const seen = page.offset + rows.length
   const pastCap = rows.length > 0 && seen > countCap
-  const total = lastPage || pastCap ? seen : await cappedCount(manager, filters, countCap)
+  const inline = result[0]?.__total ?? null
+  const total = lastPage || pastCap ? seen : inline ?? (await cappedCount(manager, filters, countCap))
   const count_capped = total > countCap
   const count = count_capped ? countCap : total
 
-  if (rows.length) {
-    // The page's refunds/events by capture id: the capture rows are not read again.
-    const ids = rows.map((r) => r.id)
-    if (expand.includes("refunds")) {
-      const refunds = await manager.getRepository(CaptureRefund).find({ where: { capture_id: In(ids) } })
-      attach(rows, refunds, (c, list) => (c.refunds = list))
-    }
-    if (expand.includes("events")) {
-      const events = await manager.getRepository(CaptureEvent).find({ where: { capture_id: In(ids) } })
-      attach(rows, events, (c, list) => (c.events = list))
-    }
+  if (rows.length && expand.includes("events")) {
+    const events = await manager.getRepository(CaptureEvent).find({ where: { capture_id: In(rows.map((r) => r.id)) } })
+    attach(rows, events, (c, list) => (c.events = list))
   }
   return { captures: rows, count, count_capped }
 }
