@@ -101,6 +101,10 @@ describe("captures across SIGKILLs of the server", () => {
     let inFlight = 0
     let nextKillAt = rng.int(20, 40)
     let killing = false
+    // The last kill may still be sleeping towards its moment when the last request is answered:
+    // it is awaited before the end, or its restarted server would outlive the suite (and keep
+    // jest from exiting).
+    let lastKill: Promise<void> = Promise.resolve()
     const kill = async (): Promise<void> => {
       killing = true
       await sleep(rng.int(0, 300))
@@ -135,7 +139,7 @@ describe("captures across SIGKILLs of the server", () => {
       }
       sent += 1
       inFlight += 1
-      if (!killing && sent >= nextKillAt && outstanding > 0) void kill()
+      if (!killing && sent >= nextKillAt && outstanding > 0) lastKill = kill()
       try {
         const res = await adminRequest(
           url,
@@ -192,6 +196,7 @@ describe("captures across SIGKILLs of the server", () => {
         }
       })
     )
+    await lastKill
     await up
     const driveSeconds = (Date.now() - started) / 1000
 
