@@ -50,8 +50,19 @@ describe("Mollie: manual capture through the ledger", () => {
     expect(mollie.amountCaptured).toEqual({ currency: "EUR", value: "25.00" })
   })
 
-  it("takes a second capture", async () => {
-    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
+  it("refuses metadata Mollie could not take (its 1 kB with the plugin's own keys) before anything is written", async () => {
+    const metadata = { note: "x".repeat(980) } // 991 bytes: within the plugin's 1024, beyond Mollie's once our ids are added
+    const rowsBefore = await query(ctx, `SELECT count(*)::int AS n FROM capture WHERE payment_id = $1`, [order.paymentId])
+    const opsBefore = await mollieOperations(ctx, order.paymentRef)
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 1000, metadata })
+    expect(res.status).toBe(400)
+    expect(res.body.message).toMatch(/^metadata: is \d+ bytes as JSON as Mollie would receive it .*at most 1024/)
+    expect(await query(ctx, `SELECT count(*)::int AS n FROM capture WHERE payment_id = $1`, [order.paymentId])).toEqual(rowsBefore)
+    expect(await mollieOperations(ctx, order.paymentRef)).toEqual(opsBefore)
+  })
+
+  it("takes a second capture, with metadata that fits", async () => {
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000, metadata: { note: "x".repeat(800) } })
     expect(res.status).toBe(201)
     expect((await settled(res.body.capture.id)).status).toBe("succeeded")
   })

@@ -151,6 +151,12 @@ export interface PaymentGateway {
   readonly name: string
   authorize(req: AuthorizeRequest): Promise<PaymentSnapshot>
   capture(req: CaptureRequest): Promise<CaptureResult>
+  /**
+   * Why the gateway would refuse this capture's metadata (as `capture` would
+   * send it), or null. Asked before the capture is written, so a request the
+   * gateway cannot take is refused with a 400 instead of failing at the gateway.
+   */
+  captureMetadataProblem?(metadata: Record<string, unknown>, idempotencyKey: string): string | null
   refund(req: RefundRequest): Promise<RefundResult>
   /** Release what is left of the authorization. */
   cancel(paymentRef: string, idempotencyKey: string): Promise<PaymentSnapshot>

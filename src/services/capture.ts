@@ -171,7 +171,7 @@ export default class CaptureService extends TransactionBaseService {
         currency: capture.currency_code,
         idempotencyKey: capture.id,
         description: capture.description ?? undefined,
-        metadata: { ...(capture.metadata ?? {}), medusa_capture_id: capture.id, medusa_payment_id: payment.id },
+        metadata: gatewayMetadata(capture.metadata, capture.id, payment.id),
       })
       patch = patchFromResult(result)
     } catch (err) {
@@ -234,6 +234,8 @@ export default class CaptureService extends TransactionBaseService {
     }
 
     const id = generateEntityId(undefined, "cap")
+    const problem = registered.gateway.captureMetadataProblem?.(gatewayMetadata(input.metadata ?? null, id, payment.id), id)
+    if (problem) throw ledgerErrors.invalid("metadata", problem)
     const currency_code = payment.currency_code.toLowerCase()
     const idempotency_key = input.idempotency_key ?? id
     return {
@@ -830,6 +832,11 @@ export default class CaptureService extends TransactionBaseService {
 
 function rowAge(row: { status: Capture["status"]; created_at: Date }): { status: Capture["status"]; ageMs: number } {
   return { status: row.status, ageMs: Date.now() - row.created_at.getTime() }
+}
+
+/** A capture's metadata as the gateway gets it: the caller's, and the ids that tie it to the ledger. */
+function gatewayMetadata(metadata: Record<string, unknown> | null, captureId: string, paymentId: string): Record<string, unknown> {
+  return { ...(metadata ?? {}), medusa_capture_id: captureId, medusa_payment_id: paymentId }
 }
 
 /** The gateway's id of the authorization, kept by our processors in payment.data. */

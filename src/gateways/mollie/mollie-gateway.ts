@@ -65,6 +65,13 @@ function mollieAmount(amount: number, currency: string) {
 
 const isStatus = (err: unknown, status: number): err is GatewayError => isGatewayError(err) && err.httpStatus === status
 
+const MOLLIE_METADATA_MAX_BYTES = 1024
+
+/** A capture's metadata as sent: our key last, so a caller's metadata can never hide the key we look captures up by. */
+function captureMetadata(metadata: Record<string, unknown>, idempotencyKey: string): Record<string, unknown> {
+  return { ...metadata, medusa_key: idempotencyKey }
+}
+
 export class MollieGateway implements PaymentGateway {
   readonly name = "mollie"
   readonly mode: MollieMode
@@ -122,12 +129,21 @@ export class MollieGateway implements PaymentGateway {
       {
         amount: mollieAmount(req.amount, req.currency),
         description: req.description,
-        // Last, so a caller's metadata can never hide the key we look captures up by.
-        metadata: { ...req.metadata, medusa_key: req.idempotencyKey },
+        metadata: captureMetadata(req.metadata ?? {}, req.idempotencyKey),
       },
       req.idempotencyKey
     )
     return toCaptureResult(data, req)
+  }
+
+  /** Mollie takes "up to approximately 1kB" of metadata (gateways.md A.2): 1024 bytes of JSON, our key included. */
+  captureMetadataProblem(metadata: Record<string, unknown>, idempotencyKey: string): string | null {
+    const bytes = Buffer.byteLength(JSON.stringify(captureMetadata(metadata, idempotencyKey)), "utf8")
+    if (bytes <= MOLLIE_METADATA_MAX_BYTES) return null
+    return (
+      `is ${bytes} bytes as JSON as Mollie would receive it (with the medusa_capture_id, medusa_payment_id and ` +
+      `medusa_key the plugin adds); Mollie takes at most ${MOLLIE_METADATA_MAX_BYTES}`
+    )
   }
 
   /** `POST /v2/payments/{id}/refunds`. Mollie refunds per payment; `gatewayCaptureId` is unused. */

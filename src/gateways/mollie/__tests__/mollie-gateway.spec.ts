@@ -196,6 +196,27 @@ describe("Mollie's default: one capture per payment", () => {
   })
 })
 
+describe("capture metadata size", () => {
+  beforeEach(() => {
+    sandbox.state.config.multiCapture = true
+  })
+
+  it("says what Mollie would refuse, to the byte: 1024 bytes of JSON with our key", async () => {
+    const ref = await authorizedPayment(1000)
+    const idempotencyKey = key("cap")
+    const fits = { note: "x".repeat(1024 - '{"note":"","medusa_key":""}'.length - idempotencyKey.length) }
+    const over = { note: fits.note + "x" }
+    expect(gateway.captureMetadataProblem(fits, idempotencyKey)).toBeNull()
+    expect(gateway.captureMetadataProblem(over, idempotencyKey)).toMatch(/^is 1025 bytes as JSON .*at most 1024$/)
+    // The simulator, which follows Mollie's contract, agrees on both sides of the line.
+    await expect(gateway.capture({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: key("cap"), metadata: over })).rejects.toMatchObject({
+      httpStatus: 422,
+    })
+    const ok = await gateway.capture({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey, metadata: fits })
+    expect(ok.gatewayCaptureId).toMatch(/^cpt_/)
+  })
+})
+
 describe("cancel", () => {
   it("DELETEs an open payment", async () => {
     const created = await gateway.authorize({ amount: 500, currency: "eur", idempotencyKey: key("auth") })
