@@ -133,25 +133,20 @@ export default class CaptureService extends TransactionBaseService {
     // checked under the lock in the same call); else the decision is made
     // again under the lock. A refusal or a replay from the unlocked read is
     // what a request made at that moment got.
-    const decide = (state: LedgerState) => this.decideCapture(input, hash, state)
-    const seen = await this.guard(() => readLedger(this.manager_, input.payment_id, false))
-    const first = await this.guard(async () => decide(seen))
-    const optimistic =
-      "replay" in first
-        ? first
-        : await this.guard(async () => {
-            const capture = await insertRequestedCapture(this.manager_, seen.token, first.values, input.actor, first.event)
-            return capture && { capture, payment: seen.payment, registered: first.registered }
-          })
+    const prepare = async (m: EntityManager, lock: boolean) => {
+      const state = await readLedger(m, input.payment_id, lock)
+      const decided = this.decideCapture(input, hash, state)
+      if ("replay" in decided) return decided
+      // Under the lock no token is passed: the row is always inserted.
+      const capture = await insertRequestedCapture(m, lock ? null : state.token, decided.values, input.actor, decided.event)
+      return capture && { capture, payment: state.payment, registered: decided.registered }
+    }
     const prepared =
-      optimistic ??
+      (await this.guard(() => prepare(this.manager_, false))) ??
       (await this.write(async (m) => {
-        const locked = await readLedger(m, input.payment_id, true)
-        const again = decide(locked)
-        if ("replay" in again) return again
-        const capture = await insertRequestedCapture(m, null, again.values, input.actor, again.event)
-        if (!capture) throw new Error(`capture ${again.values.id} was not inserted`) // without a token it always is
-        return { capture, payment: locked.payment, registered: again.registered }
+        const locked = await prepare(m, true)
+        if (!locked) throw new Error(`capture on payment ${input.payment_id} was not inserted under the lock`)
+        return locked
       }))
 
     if ("replay" in prepared) {
