@@ -31,7 +31,8 @@ type Deps = {
 type PaymentRow = { id: string; provider_id: string; amount: number }
 type FulfillmentItemRow = { id: string; item_id: string; quantity: number }
 type LineRow = { id: string; quantity: number }
-type EventFacts = { payments: PaymentRow[]; fulfillmentItems: FulfillmentItemRow[]; lines: LineRow[] }
+/** An event's payments, and for an order its live fulfillments (oldest first) and line quantities. */
+type EventFacts = { payments: PaymentRow[]; fulfillments: OrderFulfillment[]; lines: LineRow[] }
 
 /**
  * Captures on fulfillment or shipment (`captureOn`), from the event Medusa
@@ -125,7 +126,13 @@ export default class AutoCaptureService extends TransactionBaseService {
         [event.id, order]
       )
     const { payments, fulfillment_items, lines } = rows[0]
-    return { payments: payments ?? [], fulfillmentItems: fulfillment_items ?? [], lines: lines ?? [] }
+    const fulfillments: OrderFulfillment[] = []
+    for (const row of fulfillment_items ?? []) {
+      let f = fulfillments[fulfillments.length - 1]
+      if (!f || f.id !== row.id) fulfillments.push((f = { id: row.id, items: [] }))
+      f.items.push({ item_id: row.item_id, quantity: row.quantity })
+    }
+    return { payments: payments ?? [], fulfillments, lines: lines ?? [] }
   }
 
   /**
@@ -134,18 +141,11 @@ export default class AutoCaptureService extends TransactionBaseService {
    * share is the authorization whatever the totals (shareNeedsTotals), and the
    * order's totals, a dozen queries, are not worked out.
    */
-  private async orderShare(event: FulfillmentEvent, facts: EventFacts, payment: PaymentRow): Promise<number> {
+  private async orderShare(event: FulfillmentEvent, { fulfillments, lines }: EventFacts, payment: PaymentRow): Promise<number> {
     const orderId = event.id
     const fulfillmentId = event.fulfillment_id
-    const quantities = facts.lines
-    const fulfillments: OrderFulfillment[] = []
-    for (const row of facts.fulfillmentItems) {
-      let f = fulfillments[fulfillments.length - 1]
-      if (!f || f.id !== row.id) fulfillments.push((f = { id: row.id, items: [] }))
-      f.items.push({ item_id: row.item_id, quantity: row.quantity })
-    }
     if (!fulfillments.some((f) => f.id === fulfillmentId)) return 0 // canceled meanwhile
-    if (!shareNeedsTotals({ lines: quantities, fulfillments, fulfillmentId })) return payment.amount
+    if (!shareNeedsTotals({ lines, fulfillments, fulfillmentId })) return payment.amount
 
     const order = await this.deps.orderService.retrieveWithTotals(orderId)
     return fulfillmentShare({
