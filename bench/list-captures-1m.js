@@ -245,7 +245,7 @@ function sqlFor(query) {
   if (p.get("created_at[lt]")) add(`created_at < ?`, p.get("created_at[lt]"))
   const w = where.length ? `WHERE ${where.join(" AND ")}` : ""
   const offset = Number(p.get("offset") || 0)
-  const count = offset < COUNT_CAP ? `(SELECT count(*)::int FROM (SELECT 1 FROM capture ${w} LIMIT ${COUNT_CAP + 1}) AS capped)` : "NULL::int"
+  const count = offset < COUNT_CAP ? `(SELECT count(*)::int AS n FROM (SELECT 1 FROM capture ${w} LIMIT ${COUNT_CAP + 1}) AS capped)` : "NULL::int"
   return {
     offset,
     list: {

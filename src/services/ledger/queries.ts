@@ -45,10 +45,14 @@ function applyFilters<T extends SelectQueryBuilder<Capture>>(qb: T, filters: Cap
  * 46–67 ms), while a page of 20 takes well under a millisecond. Reading one
  * row past the cap is what tells "exactly cap" from "more than cap".
  */
-async function cappedCount(manager: EntityManager, filters: CaptureFilters, cap: number): Promise<number> {
+function cappedCountQuery(manager: EntityManager, filters: CaptureFilters, cap: number): [string, unknown[]] {
   const inner = applyFilters(manager.getRepository(Capture).createQueryBuilder("capture").select("1"), filters).limit(cap + 1)
   const [sql, params] = inner.getQueryAndParameters()
-  const rows: Array<{ n: number }> = await manager.query(`SELECT count(*)::int AS n FROM (${sql}) AS capped`, params)
+  return [`SELECT count(*)::int AS n FROM (${sql}) AS capped`, params]
+}
+
+async function cappedCount(manager: EntityManager, filters: CaptureFilters, cap: number): Promise<number> {
+  const rows: Array<{ n: number }> = await manager.query(...cappedCountQuery(manager, filters, cap))
   return rows[0].n
 }
 
@@ -70,8 +74,7 @@ export async function listCaptures(
   expand: Array<"refunds" | "events">,
   countCap: number = DEFAULT_LIST_COUNT_CAP
 ): Promise<CaptureList> {
-  const filtered = () => applyFilters(manager.getRepository(Capture).createQueryBuilder("capture"), filters)
-  const [pageSql, params] = filtered()
+  const [pageSql, params] = applyFilters(manager.getRepository(Capture).createQueryBuilder("capture"), filters)
     .select(["capture.id", "capture.created_at"])
     .orderBy("capture.created_at", "DESC")
     .addOrderBy("capture.id", "DESC")
@@ -82,14 +85,14 @@ export async function listCaptures(
   // by itself; below it the count is read in the same statement (cheap when
   // the filter is narrow, and needed when it is not).
   const countInline = page.offset < countCap
-  const [countSql, countParams] = filtered().select("1").limit(countCap + 1).getQueryAndParameters()
+  const [countSql, countParams] = cappedCountQuery(manager, filters, countCap)
   // Both come from the same filters, so their parameters are the same list.
   if (JSON.stringify(countParams) !== JSON.stringify(params)) throw new Error("list: page and count parameters differ")
   const withRefunds = expand.includes("refunds")
 
   const result: Array<Record<string, unknown> & { __total: number | null; __refunds?: Array<Record<string, unknown>> }> =
     await manager.query(
-      `WITH total AS (SELECT ${countInline ? `(SELECT count(*)::int FROM (${countSql}) AS capped)` : "NULL::int"} AS n)
+      `WITH total AS (SELECT ${countInline ? `(${countSql})` : "NULL::int"} AS n)
        SELECT total.n AS __total, c.*${
          withRefunds
            ? `, (SELECT COALESCE(jsonb_agg(to_jsonb(r) ORDER BY r.created_at, r.id), '[]'::jsonb)
