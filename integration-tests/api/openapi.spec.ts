@@ -211,6 +211,21 @@ describe("docs/openapi.yaml", () => {
       expect(listed.body.totals).toMatchObject({ captured: 2500, currency_code: "eur" })
     })
 
+    it("POST /admin/payments/{id}/release: refused before a capture and for a body, then releases the rest, then nothing", async () => {
+      const R = "/admin/payments/{id}/release"
+      const own = await placeOrder(ctx)
+      const early = check("post", R, await api.post(`/admin/payments/${own.paymentId}/release`))
+      expect(`${early.status} ${early.body.code}`).toBe("400 nothing_captured")
+      expect((await api.post(`/admin/payments/${own.paymentId}/captures`, { amount: 1000 })).status).toBe(201)
+      const withBody = check("post", R, await api.post(`/admin/payments/${own.paymentId}/release`, { amount: 5 }))
+      expect(withBody.status).toBe(400)
+      const released = check("post", R, await api.post(`/admin/payments/${own.paymentId}/release`))
+      expect(released.status).toBe(200)
+      expect(released.body).toMatchObject({ released: own.total - 1000, totals: { captured: 1000, capturable: 0 } })
+      const again = check("post", R, await api.post(`/admin/payments/${own.paymentId}/release`))
+      expect(again.body.released).toBe(0)
+    })
+
     it("GET /admin/captures: filters, pagination, expand; 400 for a bad filter", async () => {
       const L = "/admin/captures"
       const since = encodeURIComponent("2020-01-01")

@@ -1,3 +1,5 @@
+import fs from "node:fs"
+import path from "node:path"
 import { Client } from "pg"
 import { testContext } from "../helpers/store"
 
@@ -45,10 +47,32 @@ describe("the ledger migration", () => {
     }
   }
 
+  async function migrationNames(): Promise<string[]> {
+    const client = new Client({ connectionString: db.url })
+    await client.connect()
+    try {
+      const rows = await client.query(`SELECT name FROM migrations WHERE name LIKE 'Capture%' ORDER BY timestamp`)
+      return rows.rows.map((r) => r.name)
+    } finally {
+      await client.end()
+    }
+  }
+
+  it("ships the migrations from migrations/ at the top level, compiled where Medusa's loader reads them", () => {
+    const root = path.resolve(__dirname, "../..")
+    const sources = fs.readdirSync(path.join(root, "migrations")).filter((f) => f.endsWith(".ts"))
+    expect(sources.length).toBeGreaterThan(0)
+    // Medusa v1 reads <package>/migrations/*.js and never looks in dist/migrations when that folder exists.
+    for (const source of sources) expect(fs.existsSync(path.join(root, "migrations", source.replace(/\.ts$/, ".js")))).toBe(true)
+    expect(fs.existsSync(path.join(root, "src", "migrations"))).toBe(false)
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+    expect(pkg.files).toContain("migrations/*.js")
+  })
+
   it("applies, reverts cleanly and applies again", async () => {
     await runMigrations(db.url)
     const applied = await schema()
-    expect(applied.tables).toEqual(["capture", "capture_event", "capture_refund"])
+    expect(applied.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund"])
     expect(applied.constraints).toEqual(
       expect.arrayContaining([
         "CHK_capture_amount_positive",
@@ -72,10 +96,17 @@ describe("the ledger migration", () => {
       ])
     )
 
-    // `medusa migrations revert` undoes the last migration: the hot-path functions, then the ledger.
+    // The names Medusa records: a database migrated by an earlier version sees only the new ones.
+    expect(await migrationNames()).toEqual(["CaptureLedger1795431600000", "CaptureLedgerFunctions1795518000000", "CaptureAuthorization1796600000000"])
+
+    // `medusa migrations revert` undoes the last migration: the authorization table, the hot-path functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureAuthorization\d{13} has been\s+reverted successfully/)
+    const withoutAuthorization = await schema()
+    expect(withoutAuthorization.tables).toEqual(["capture", "capture_event", "capture_refund"])
+    expect(withoutAuthorization.functions).toEqual(applied.functions)
     expect(await revertMigrations(db.url)).toMatch(/CaptureLedgerFunctions\d{13} has been\s+reverted successfully/)
     const withoutFunctions = await schema()
-    expect(withoutFunctions.tables).toEqual(applied.tables)
+    expect(withoutFunctions.tables).toEqual(withoutAuthorization.tables)
     expect(withoutFunctions.functions).not.toContain("capture_apply_outcome")
     const reverted = await revertMigrations(db.url)
     expect(reverted).toMatch(/CaptureLedger\d{13} has been\s+reverted successfully/)

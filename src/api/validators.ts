@@ -147,3 +147,6 @@ export const reconcileBody = z
     limit: z.number().int().min(1).max(1000).optional(),
   })
   .strict()
+
+/** The release takes no parameters: what is left of the authorization is released. */
+export const releaseBody = z.object({}).strict()

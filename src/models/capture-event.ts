@@ -16,6 +16,10 @@ export type CaptureEventType =
   | "refund.unresolved"
   | "webhook.received"
   | "reconciled"
+  | "authorization.release_requested"
+  | "authorization.released"
+  | "authorization.release_unresolved"
+  | "authorization.release_failed"
 
 export type ActorType = "admin" | "subscriber" | "job" | "webhook" | "processor" | "system"
 

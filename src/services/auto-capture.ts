@@ -28,6 +28,7 @@ type Deps = {
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string, err?: unknown): void }
 }
 
+/** `amount`: the authorized amount (the ledger's record of it once it has one). */
 type PaymentRow = { id: string; provider_id: string; amount: number }
 type FulfillmentItemRow = { id: string; item_id: string; quantity: number }
 type LineRow = { id: string; quantity: number }
@@ -116,8 +117,10 @@ export default class AutoCaptureService extends TransactionBaseService {
     const rows: Array<{ payments: PaymentRow[] | null; fulfillment_items: FulfillmentItemRow[] | null; lines: LineRow[] | null }> =
       await this.deps.manager.query(
         `SELECT
-           (SELECT json_agg(json_build_object('id', id, 'provider_id', provider_id, 'amount', amount) ORDER BY created_at)
-              FROM payment WHERE ${column} = $1 AND canceled_at IS NULL) AS payments,
+           (SELECT json_agg(json_build_object('id', p.id, 'provider_id', p.provider_id,
+                                              'amount', COALESCE(a.authorized_amount, p.amount)) ORDER BY p.created_at)
+              FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id
+             WHERE p.${column} = $1 AND p.canceled_at IS NULL) AS payments,
            (SELECT json_agg(json_build_object('id', f.id, 'item_id', fi.item_id, 'quantity', fi.quantity) ORDER BY f.created_at, f.id)
               FROM fulfillment f JOIN fulfillment_item fi ON fi.fulfillment_id = f.id
              WHERE $2 AND f.order_id = $1 AND f.canceled_at IS NULL) AS fulfillment_items,

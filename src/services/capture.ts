@@ -16,11 +16,17 @@ import { CaptureEvent } from "../models/capture-event"
 import { CaptureRefund } from "../models/capture-refund"
 import { parsePluginOptions } from "../types/options"
 import { insertRequestedCapture, writeCaptureOutcome, type RequestedCaptureValues } from "./ledger/capture-writes"
+import {
+  closeForRelease,
+  recordSingleCaptureAuthorization,
+  reopenAfterRefusedRelease,
+  syncCoreView,
+} from "./ledger/authorization"
 import { syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
-import { lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
+import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
@@ -77,7 +83,7 @@ export type LedgerResult<T> = T & { replayed: boolean }
 type Deps = { manager: EntityManager; logger?: { warn(msg: string): void; error(msg: string, err?: unknown): void } }
 
 /**
- * The capture ledger and its rules (DESIGN.md "The rules"):
+ * The capture ledger and its rules (README, "How the ledger keeps money right"):
  * 1. the row (status `requested`), its event and idempotency key are committed
  *    before the gateway is called; the outcome is written in a second short
  *    transaction, so no transaction is open during a network call;
@@ -155,6 +161,7 @@ export default class CaptureService extends TransactionBaseService {
       return { capture: await this.retrieve(prepared.replay.id, ["refunds"]), replayed: true }
     }
     const { capture, payment, registered } = prepared
+    if (registered.singleCapture) await this.guard(() => recordSingleCaptureAuthorization(this.manager_, payment.id))
 
     let patch: OutcomePatch
     try {
@@ -663,8 +670,87 @@ export default class CaptureService extends TransactionBaseService {
         actor,
         data: { recorded_unknown_capture: unknown, gateway_captured: snapshot.amountCaptured },
       })
+      await syncCoreView(m, locked.id, locked.order_id)
       return capture
     })
+  }
+
+  // ---------------------------------------------------------------- release
+
+  /**
+   * Releases what is left of a payment's authorization at the gateway, once
+   * something was captured: the authorization is closed first (under the
+   * payment's lock, so no capture can start meanwhile), then the gateway is
+   * asked, then Medusa's payment is brought down to what was captured. A
+   * refusal by the gateway opens the authorization again; an unclear answer
+   * leaves it closed (nothing more is captured; the gateway lets the rest
+   * lapse at the latest when the authorization expires).
+   */
+  async releaseAuthorization(
+    paymentId: string,
+    actor: Actor
+  ): Promise<{ released: number; totals: PaymentTotals; currency_code: string }> {
+    const prepared = await this.write(async (m) => {
+      const payment = await lockPayment(m, paymentId)
+      const registered = this.requireGateway(payment)
+      assertAuthorized(payment)
+      const totals = await this.totalsOf(m, payment)
+      if (totals.pending > 0) {
+        throw ledgerErrors.notAllowed(
+          `Payment ${payment.id} has ${totals.pending} in captures whose outcome is not known yet; release once they are settled`,
+          "capture_in_flight"
+        )
+      }
+      if (totals.captured === 0 && totals.capturable > 0) {
+        throw ledgerErrors.notAllowed(
+          `Nothing was captured on payment ${payment.id}: cancel the order or payment in Medusa to release the whole authorization`,
+          "nothing_captured"
+        )
+      }
+      if (totals.capturable === 0 || !(await closeForRelease(m, payment.id))) return null
+      await recordEvent(m, {
+        payment_id: payment.id,
+        type: "authorization.release_requested",
+        actor,
+        data: { amount: totals.capturable },
+      })
+      return { payment, registered, amount: totals.capturable }
+    })
+    if (!prepared) return { released: 0, ...(await this.paymentTotals(paymentId)) }
+
+    const { payment, registered, amount } = prepared
+    let outcome: "released" | "unresolved" = "released"
+    try {
+      await registered.gateway.cancel(paymentRef(payment), `release_${payment.id}`)
+    } catch (err) {
+      const patch = patchFromError(err)
+      this.logger?.warn(`captures: release of payment ${payment.id} at ${registered.providerId}: ${patch.message}`)
+      if (patch.status === "failed") {
+        await this.write(async (m) => {
+          await lockPayment(m, payment.id)
+          await reopenAfterRefusedRelease(m, payment.id)
+          await recordEvent(m, { payment_id: payment.id, type: "authorization.release_failed", actor, data: { message: patch.message } })
+        })
+        throw err
+      }
+      outcome = "unresolved"
+    }
+    await this.write(async (m) => {
+      await lockPayment(m, payment.id)
+      await recordEvent(m, {
+        payment_id: payment.id,
+        type: outcome === "released" ? "authorization.released" : "authorization.release_unresolved",
+        actor,
+        data: { amount },
+      })
+      await syncCoreView(m, payment.id, payment.order_id)
+    })
+    return { released: amount, ...(await this.paymentTotals(payment.id)) }
+  }
+
+  private async paymentTotals(paymentId: string): Promise<{ totals: PaymentTotals; currency_code: string }> {
+    const payment = await this.requirePayment(paymentId)
+    return { totals: await this.totalsOf(this.activeManager_, payment), currency_code: payment.currency_code }
   }
 
   // ------------------------------------------------------------------- reads
@@ -706,11 +792,7 @@ export default class CaptureService extends TransactionBaseService {
     const orders: Array<{ id: string }> = await m.query(`SELECT id FROM "order" WHERE id = $1`, [orderId])
     if (orders.length === 0) throw ledgerErrors.notFound("Order", orderId)
     const payments: LockedPayment[] = await m.query(
-      `SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
-              COALESCE(p.order_id, s.order_id) AS order_id
-         FROM payment p LEFT JOIN swap s ON s.id = p.swap_id
-        WHERE p.order_id = $1 OR s.order_id = $1
-        ORDER BY p.created_at`,
+      `${SELECT_LEDGER_PAYMENT} WHERE p.order_id = $1 OR s.order_id = $1 ORDER BY p.created_at`,
       [orderId]
     )
     const perPayment = await Promise.all(
@@ -797,12 +879,7 @@ export default class CaptureService extends TransactionBaseService {
   }
 
   private async requirePayment(paymentId: string): Promise<LockedPayment> {
-    const rows: LockedPayment[] = await this.activeManager_.query(
-      `SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
-              COALESCE(p.order_id, s.order_id) AS order_id
-         FROM payment p LEFT JOIN swap s ON s.id = p.swap_id WHERE p.id = $1`,
-      [paymentId]
-    )
+    const rows: LockedPayment[] = await this.activeManager_.query(`${SELECT_LEDGER_PAYMENT} WHERE p.id = $1`, [paymentId])
     if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
     return rows[0]
   }
@@ -813,11 +890,12 @@ export default class CaptureService extends TransactionBaseService {
 
   private totalsFrom(payment: LockedPayment, captures: Capture[]): PaymentTotals {
     // On a single-capture gateway the first capture that was not refused uses
-    // the authorization up: whatever it left is released.
+    // the authorization up: whatever it left is released. A closed
+    // authorization (released by the operator) has nothing left either.
     const spent = !!this.registry.get(payment.provider_id)?.singleCapture && captures.some((c) => c.status !== "failed")
     return derivePaymentTotals({
       authorized: payment.amount,
-      canceled: payment.canceled_at !== null || spent,
+      canceled: payment.canceled_at !== null || payment.closed_at != null || spent,
       captures: captures.map((c) => ({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] })),
     })
   }

@@ -45,14 +45,27 @@ export async function syncCoreAfterRefund(
     })
   )
   if (payment.order_id) {
+    // Refunded against what was collected: for a payment the ledger captures,
+    // its succeeded captures (payment.amount is the authorization while it is
+    // open); for any other payment, its amount once captured. Every payment of
+    // the order counts, its swaps' and canceled ones included (a canceled
+    // payment may still hold captured money).
     await manager.query(
       `UPDATE "order" o
           SET payment_status = CASE
                 WHEN totals.refunded >= totals.paid THEN 'refunded'::order_payment_status_enum
                 ELSE 'partially_refunded'::order_payment_status_enum END,
               updated_at = now()
-         FROM (SELECT COALESCE(SUM(amount), 0) AS paid, COALESCE(SUM(amount_refunded), 0) AS refunded
-                 FROM payment WHERE order_id = $1 AND canceled_at IS NULL) totals
+         FROM (SELECT COALESCE(SUM(CASE WHEN c.rows > 0 THEN c.captured
+                                        WHEN p.captured_at IS NOT NULL THEN p.amount
+                                        ELSE 0 END), 0) AS paid,
+                      COALESCE(SUM(p.amount_refunded), 0) AS refunded
+                 FROM payment p
+                 LEFT JOIN swap s ON s.id = p.swap_id
+                 CROSS JOIN LATERAL (SELECT count(*) AS rows,
+                                            COALESCE(SUM(amount) FILTER (WHERE status = 'succeeded'), 0) AS captured
+                                       FROM capture WHERE payment_id = p.id) c
+                WHERE p.order_id = $1 OR s.order_id = $1) totals
         WHERE o.id = $1`,
       [payment.order_id]
     )

@@ -59,9 +59,11 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
 
   /**
    * Core's "capture the payment": capture whatever the ledger has not captured
-   * yet. A capture the gateway accepted but settles later (`pending`) counts as
-   * done for Medusa, which knows no pending state; its outcome lands in the
-   * ledger when the gateway reports it.
+   * yet. Core marks the payment captured as soon as this returns, so only a
+   * capture whose money moved may return success: one the gateway accepted but
+   * settles later (`pending`) is reported as not done yet (core sets the order
+   * to `requires_action`); when it succeeds, the ledger brings Medusa's payment
+   * and order in step itself (capture_sync_core).
    */
   async capturePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
     const service = this.cradle.captureService
@@ -75,6 +77,12 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
           return processorError(`Capture ${capture.id} was declined`, {
             code: capture.decline_code ?? capture.error_code ?? "declined",
             message: capture.message,
+          })
+        }
+        if (capture.status === "pending") {
+          return processorError(`Capture ${capture.id} is pending at the gateway; the order shows it captured once it succeeds`, {
+            code: "capture_pending",
+            message: capture.message ?? "pending at the gateway",
           })
         }
         if (capture.status === "requested") {

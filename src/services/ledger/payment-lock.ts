@@ -6,6 +6,12 @@ import { withDates } from "./json-rows"
 /** The core payment row as the ledger needs it, read under `FOR UPDATE`. */
 export type LockedPayment = {
   id: string
+  /**
+   * The authorized amount: the ledger's own record of it (capture_authorization)
+   * once it has one, else Medusa's payment.amount, which the ledger has not
+   * changed then. Medusa's payment.amount itself is brought down to what was
+   * captured when the authorization closes (docs/medusa-view.md).
+   */
   amount: number
   currency_code: string
   provider_id: string
@@ -14,14 +20,19 @@ export type LockedPayment = {
   swap_id: string | null
   captured_at: Date | null
   canceled_at: Date | null
+  /** When nothing more could be captured (released, single capture used, fully captured); null while open. */
+  closed_at: Date | null
   data: Record<string, unknown>
 }
 
-const LOCK_PAYMENT = `
-  SELECT p.id, p.amount, p.currency_code, p.provider_id, p.swap_id, p.captured_at, p.canceled_at, p.data,
+/** The payment as the ledger sees it; callers add the WHERE (and the lock). */
+export const SELECT_LEDGER_PAYMENT = `
+  SELECT p.id, COALESCE(a.authorized_amount, p.amount) AS amount, p.currency_code, p.provider_id, p.swap_id,
+         p.captured_at, p.canceled_at, a.closed_at, p.data,
          COALESCE(p.order_id, s.order_id) AS order_id
     FROM payment p
-    LEFT JOIN swap s ON s.id = p.swap_id`
+    LEFT JOIN swap s ON s.id = p.swap_id
+    LEFT JOIN capture_authorization a ON a.payment_id = p.id`
 
 /**
  * Every ledger transaction starts by locking the payment row. One lock order
@@ -29,7 +40,7 @@ const LOCK_PAYMENT = `
  * payment queue up instead of deadlocking, on one server or many.
  */
 export async function lockPayment(manager: EntityManager, paymentId: string): Promise<LockedPayment> {
-  const rows: LockedPayment[] = await manager.query(`${LOCK_PAYMENT} WHERE p.id = $1 FOR UPDATE OF p`, [paymentId])
+  const rows: LockedPayment[] = await manager.query(`${SELECT_LEDGER_PAYMENT} WHERE p.id = $1 FOR UPDATE OF p`, [paymentId])
   if (rows.length === 0) throw ledgerErrors.notFound("Payment", paymentId)
   return rows[0]
 }
