@@ -1,14 +1,16 @@
 /**
  * A small typed fetch client for Clover's Ecommerce API. Hand-written because the official
  * `clover-ecomm-sdk` cannot send `idempotency-key` or `x-forwarded-for` and resolves some 4xx
- * answers as successes (gateways.md B.5).
+ * answers as successes (docs/gateways/clover.md#why-not-the-official-node-sdk).
  *
- * - `Authorization: Bearer <private key>` on every request (B.1). The key lives in a private
+ * - `Authorization: Bearer <private key>` on every request
+ *   (docs/gateways/clover.md#environments-and-authentication). The key lives in a private
  *   field and is only written into that header; errors never contain it.
  * - Every POST carries `idempotency-key` (the caller's deterministic key, never one we make up,
  *   so a retry by us or by the reconciler is the same request) and, when known,
- *   `x-forwarded-for`; charges and captures are refused before sending without it (B.1:
- *   "Requests that don't include the header are not successful").
+ *   `x-forwarded-for`; charges and captures are refused before sending without it
+ *   (docs/gateways/clover.md#required-headers: "Requests that don't include the header will be
+ *   unsuccessful").
  * - Each attempt has its own timeout. Retryable failures (see `errors.ts`) are retried by a
  *   cockatiel policy with the same key, waiting what `Retry-After` asks for, else exponential
  *   backoff with full jitter.
@@ -31,7 +33,7 @@ import type { CaptureChargeBody, CloverCharge, CloverList, CloverRefund, CreateC
 
 export type CloverEnvironment = "sandbox" | "production"
 
-/** gateways.md B.1. */
+/** docs/gateways/clover.md#environments-and-authentication. */
 export const CLOVER_BASE_URLS: Readonly<Record<CloverEnvironment, string>> = {
   sandbox: "https://scl-sandbox.dev.clover.com",
   production: "https://scl.clover.com",
@@ -67,7 +69,10 @@ export type CloverRequest = {
   /** Required for POST. */
   idempotencyKey?: string
   clientIp?: string
-  /** Clover refuses charges and captures without `x-forwarded-for` (B.1): fail before sending. */
+  /**
+   * Clover refuses charges and captures without `x-forwarded-for`
+   * (docs/gateways/clover.md#required-headers): fail before sending.
+   */
   requiresClientIp?: boolean
 }
 
@@ -131,7 +136,7 @@ export class CloverClient {
     })
   }
 
-  // --- endpoints (gateways.md B.2) -----------------------------------------------------------
+  // --- endpoints (docs/gateways/clover.md#endpoints) -----------------------------------------
 
   createCharge(body: CreateChargeBody, opts: PostOptions): Promise<CloverCharge> {
     return this.request({ method: "POST", path: "/v1/charges", body, requiresClientIp: true, ...opts }, isChargeWire)

@@ -1,10 +1,11 @@
 /**
  * The Clover adapter: implements the `PaymentGateway` port on top of `CloverClient`.
  *
- * Clover's model (gateways.md B.2/B.3): a payment is a charge; an authorization is a charge
- * created with `capture: false`; a capture is `POST /v1/charges/{id}/capture` on it (one per
- * charge); a release is a refund of the uncaptured charge (there is no void endpoint). Declines
- * (`card_error`) come back as failed results; every other failure is a thrown `GatewayError`.
+ * Clover's model (docs/gateways/clover.md#endpoints): a payment is a charge; an authorization is
+ * a charge created with `capture: false`; a capture is `POST /v1/charges/{id}/capture` on it (one
+ * per charge, assumed 3 there); a release is a refund of the uncaptured charge (there is no void
+ * endpoint; assumed 5). Declines (`card_error`) come back as failed results; every other failure
+ * is a thrown `GatewayError`.
  */
 import {
   isGatewayError,
@@ -54,7 +55,7 @@ export type CloverGatewayOptions = {
 } & Pick<CloverClientOptions, "initialBackoffMs" | "maxBackoffMs" | "maxRetryAfterMs">
 
 export type CloverCaptureRequest = CaptureRequest & {
-  /** Overrides any receipt email of the charge (seed 004). */
+  /** Overrides any receipt email of the charge (docs/gateways/clover.md#capture). */
   receiptEmail?: string
   /** Level 2 purchase-card data; money in integer minor units. */
   level2?: CloverLevel2Input
@@ -132,9 +133,9 @@ export class CloverGateway implements PaymentGateway {
 
   /**
    * Captures `amount` of the charge (Clover releases the rest). `charge_already_captured`
-   * ("Do not retry", B.4) means an earlier request captured it, perhaps ours whose answer was
-   * lost: the charge is re-read and the capture is a success when its captured amount covers
-   * this request.
+   * ("Do not retry", docs/gateways/clover.md#errors) means an earlier request captured it,
+   * perhaps ours whose answer was lost: the charge is re-read and the capture is a success when
+   * its captured amount covers this request.
    */
   async capture(req: CloverCaptureRequest): Promise<CaptureResult> {
     assertCents(req.amount)
@@ -153,8 +154,9 @@ export class CloverGateway implements PaymentGateway {
       throw err
     }
     const result = toCaptureResult(charge, req.amount)
-    // A 200 whose body does not show the capture (Clover's own sample does this, B.3): trust a
-    // fresh GET instead; if that does not show it either, the capture stays pending.
+    // A 200 whose body does not show the capture (Clover's own sample does this; assumed 7 in
+    // docs/gateways/clover.md): trust a fresh GET instead; if that does not show it either, the
+    // capture stays pending.
     if (result.status !== "pending") return result
     return toCaptureResult(await confirm(() => this.client.getCharge(req.paymentRef)), req.amount)
   }
@@ -204,9 +206,9 @@ export class CloverGateway implements PaymentGateway {
 
   /**
    * Releases an uncaptured authorization: Clover has no void, the hold is released by
-   * refunding the uncaptured charge (B.2). A charge that is captured (the rest was released by
-   * the capture) or already released has nothing left to release: its snapshot is returned
-   * and nothing is sent, so releasing twice is not an error.
+   * refunding the uncaptured charge (assumed 5 in docs/gateways/clover.md). A charge that is
+   * captured (the rest was released by the capture) or already released has nothing left to
+   * release: its snapshot is returned and nothing is sent, so releasing twice is not an error.
    *
    * Capturing and releasing one payment concurrently must be prevented by the caller (the
    * ledger locks the payment row): a refund that raced past a capture would refund money.

@@ -1,6 +1,7 @@
 /**
  * Pure translation of Clover failures into `GatewayError`s: HTTP error answers (the seven error
- * types of gateways.md B.4), transport failures and unreadable bodies. Who may retry, and
+ * types of docs/gateways/clover.md#errors; the status pairs are assumed 2 there), transport
+ * failures and unreadable bodies (assumed 14). Who may retry, and
  * whether the request may have acted, is decided here and nowhere else:
  *
  * | failure                                        | retryable | outcomeUnknown (POST) |

@@ -4,8 +4,9 @@
  * our Level 2 input → Clover's `level2`. No I/O; every function is table-tested. HTTP failures
  * → `GatewayError` live in `errors.ts` (re-exported here).
  *
- * Clover has no capture object: a capture is an operation on the charge (gateways.md B.2/B.3),
- * so a capture's identity and state are read off the charge (`captured`, `amount_captured`).
+ * Clover has no capture object: a capture is an operation on the charge
+ * (docs/gateways/clover.md#endpoints, #the-charge-object), so a capture's identity and state are
+ * read off the charge (`captured`, `amount_captured`).
  */
 import type { CaptureResult, GatewayOperationStatus, PaymentSnapshot, RefundResult } from "../gateway"
 import { invalidRequest, type CloverApiError } from "./errors"
@@ -32,16 +33,19 @@ export const chargeIdOfCapture = (captureId: string): string =>
 
 /**
  * What the charge shows as captured. Both signals are required (`captured` and the amount):
- * Clover's own capture sample answers `captured: false` (gateways.md B.3 note), so a body that
- * does not say `captured: true` is not taken as proof of a capture. An auto-captured charge
- * may lack `amount_captured`; then the whole amount was captured.
+ * Clover's own capture sample answers `captured: false` (docs/gateways/clover.md, assumed 7), so
+ * a body that does not say `captured: true` is not taken as proof of a capture. An auto-captured
+ * charge may lack `amount_captured`; then the whole amount was captured (assumed 8).
  */
 export function capturedAmountOf(charge: Pick<CloverCharge, "captured" | "amount_captured" | "amount">): number {
   if (charge.captured !== true) return 0
   return isAmount(charge.amount_captured) && charge.amount_captured > 0 ? charge.amount_captured : charge.amount
 }
 
-/** A hold that was released: an uncaptured charge refunded in full (Clover's only void, B.2). */
+/**
+ * A hold that was released: an uncaptured charge refunded in full (Clover's only void; assumed 5
+ * in docs/gateways/clover.md).
+ */
 export const isReleased = (charge: Pick<CloverCharge, "captured" | "refunded" | "amount_refunded" | "amount">): boolean =>
   charge.captured !== true && (charge.refunded === true || (charge.amount_refunded ?? 0) >= charge.amount)
 

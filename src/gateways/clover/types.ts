@@ -1,17 +1,18 @@
 /**
  * Wire types of Clover's Ecommerce API (North America), as far as this plugin uses it
- * (`/work/shared/reference/gateways.md` B.2–B.4; the simulator in `src/sandbox/clover/` serves
- * exactly these shapes). Amounts are integer cents, `created` is unix milliseconds.
+ * (docs/gateways/clover.md: endpoints, the charge object, errors, with their Clover sources; the
+ * simulator in `src/sandbox/clover/` serves exactly these shapes). Amounts are integer cents,
+ * `created` is unix milliseconds.
  *
  * Clover publishes no machine-readable spec, so every field a real response may omit is
  * optional here and the mapper copes with its absence; statuses are typed as the documented
  * unions, but values outside them are mapped to a non-final state, never to success.
  */
 
-/** Charge `status` (B.3). */
+/** Charge `status` (docs/gateways/clover.md#the-charge-object). */
 export type CloverChargeStatus = "succeeded" | "pending" | "failed"
 
-/** Refund `status`: "succeeded or failed" (B.2, ecommerce-refunding-payments). */
+/** Refund `status`: Clover shows "succeeded"; the rest is assumed 10 in docs/gateways/clover.md. */
 export type CloverRefundStatus = "succeeded" | "failed" | "pending"
 
 export type CloverCardSource = {
@@ -33,9 +34,9 @@ export type CloverOutcome = {
 }
 
 /**
- * Level 2 purchase-card data (docs.clover.com "Level 2 data", referenced by the capture seed).
+ * Level 2 purchase-card data (docs/gateways/clover.md#level-2-data: Clover's "Level 2 data" page).
  * Money fields are integer cents. `split_shipment` ("n/m") is the capture parameter Clover
- * added for multi-capture merchants (changelog October 2023).
+ * added for multi-capture merchants (changelog October 2023; docs/gateways/clover.md#capture).
  */
 export type CloverLevel2 = {
   tax_amount?: number
@@ -103,7 +104,7 @@ export type CloverRefund = {
 
 export type CloverList<T> = { object?: "list"; data: T[]; has_more?: boolean }
 
-/** The seven error types (B.4; the same list as `GatewayErrorType`). */
+/** The seven error types (docs/gateways/clover.md#errors; the same list as `GatewayErrorType`). */
 export type CloverErrorType =
   | "api_connection_error"
   | "api_error"
@@ -113,7 +114,7 @@ export type CloverErrorType =
   | "invalid_request_error"
   | "rate_limit_error"
 
-/** `{ "error": { … } }` (B.4). */
+/** `{ "error": { … } }` (docs/gateways/clover.md#errors). */
 export type CloverErrorBody = {
   error: {
     type: CloverErrorType | string
@@ -129,7 +130,7 @@ export type CloverErrorBody = {
 
 // --- request bodies --------------------------------------------------------------------------
 
-/** `POST /v1/charges` (B.2). `capture: false` makes it an authorization only. */
+/** `POST /v1/charges` (docs/gateways/clover.md#endpoints). `capture: false`: authorization only. */
 export type CreateChargeBody = {
   amount: number
   currency: string
@@ -141,7 +142,7 @@ export type CreateChargeBody = {
   ecomind?: "ecom" | "moto" | "retail"
 }
 
-/** `POST /v1/charges/{chargeId}/capture` (seed 004): every field optional. */
+/** `POST /v1/charges/{chargeId}/capture` (docs/gateways/clover.md#capture): all fields optional. */
 export type CaptureChargeBody = {
   /** Omitted: "the total of the original charge is captured". */
   amount?: number
@@ -149,11 +150,14 @@ export type CaptureChargeBody = {
   level2?: CloverLevel2
 }
 
-/** `POST /v1/refunds` (B.2). Without `amount` the rest of the charge is refunded or released. */
+/**
+ * `POST /v1/refunds` (docs/gateways/clover.md#refunds-and-releasing-a-hold). Without `amount` the
+ * rest of the charge is refunded or released (assumed 5 and 6 there).
+ */
 export type CreateRefundBody = {
   charge: string
   amount?: number
   reason?: "duplicate" | "fraudulent" | "requested_by_customer"
-  /** Not in the references: we rely on it to find a refund again by idempotency key. */
+  /** Undocumented by Clover (assumed 10): we rely on it to find a refund again by its key. */
   metadata?: Record<string, unknown>
 }

@@ -1,7 +1,7 @@
 /**
  * Clover's error object as the simulator answers it: `{ error: { type, code, message, param?,
- * decline_code?, charge?, doc_url } }` (gateways.md B.4; fields listed in seed 004's response
- * table). Handlers throw `CloverSimError`; the pipeline turns it into a response.
+ * decline_code?, charge?, doc_url } }` (docs/gateways/clover.md#errors: the fields of Clover's
+ * response table). Handlers throw `CloverSimError`; the pipeline turns it into a response.
  */
 import type { TaxonomyErrorType } from "../shared/error-types"
 import { json, type ApiResponse, type ErrorFaultKind } from "../shared"
@@ -10,7 +10,7 @@ export type CloverSimErrorType = TaxonomyErrorType
 
 export type CloverErrorExtra = { param?: string; decline_code?: string; charge?: string }
 
-/** Where Clover documents its codes (B.4). */
+/** Where Clover documents its codes (docs/gateways/clover.md#errors). */
 export const DOC_URL = "https://docs.clover.com/docs/ecommerce-error-codes"
 
 export class CloverSimError extends Error {
@@ -46,7 +46,10 @@ const DECLINE_MESSAGES: Record<string, string> = {
   processing_error: "An error occurred while processing the card.",
 }
 
-/** 402 `card_error` (B.4: "402 Request Failed"); `charge` names the failed charge. */
+/**
+ * 402 `card_error` ("402 Request Failed"; the pairing is assumed 2 in docs/gateways/clover.md);
+ * `charge` names the failed charge.
+ */
 export const cardDeclined = (declineCode: string, chargeId: string): CloverSimError =>
   new CloverSimError(402, "card_error", "card_declined", DECLINE_MESSAGES[declineCode] ?? "The card was declined.", {
     decline_code: declineCode,

@@ -26,9 +26,9 @@ export type Route = {
   pattern: RegExp
   keys: string[]
   handler: Handler
-  /** B.1: charges and captures are refused without `x-forwarded-for`. */
+  /** Charges and captures are refused without `x-forwarded-for` (clover.md#required-headers). */
   needsClientIp?: boolean
-  /** B.1: the idempotency key is "a required value" for creating a charge. */
+  /** The idempotency key is "a required value" for a new charge (clover.md#required-headers). */
   needsIdempotencyKey?: boolean
 }
 
@@ -85,7 +85,8 @@ function createCharge(ctx: RouteContext): ApiResponse {
   ctx.chargeId = charge.id
 
   if (token.declineCode) {
-    // Clover keeps the failed charge and names it in the error (seed 004: `charge`).
+    // Clover names the failed charge in the error (`charge`, clover.md#errors) and keeps it
+    // (assumed 15 in docs/gateways/clover.md).
     const error = cardDeclined(token.declineCode, charge.id)
     state.addCharge({
       ...charge,
@@ -112,8 +113,9 @@ function getCharge(ctx: RouteContext): ApiResponse {
 }
 
 /**
- * Seed 004: optional `amount` (default: the whole charge), `receipt_email` (overrides), `level2`.
- * One capture per charge; a partial capture releases the rest.
+ * Clover's "Capture a charge" (docs/gateways/clover.md#capture): optional `amount` (default: the
+ * whole charge), `receipt_email` (overrides), `level2`. One capture per charge; a partial capture
+ * releases the rest (assumed 3).
  */
 function captureCharge(ctx: RouteContext): ApiResponse {
   const { state, body } = ctx

@@ -1,34 +1,40 @@
 /**
  * Clover Ecommerce simulator: an in-memory HTTP server of the part of Clover's Ecommerce API the
  * plugin uses (charges, capture, refunds), for tests, the demo and developers without
- * credentials. `node:http` only; it logs nothing. Sources: `/work/shared/reference/gateways.md`
- * section B (cited as B.n), F, G, and seed 004 (Clover's "Capture a charge").
+ * credentials. `node:http` only; it logs nothing.
+ *
+ * Sources: each rule names the section of `docs/gateways/clover.md` that holds Clover's public
+ * page for it, as §name (the heading's anchor: §errors is `clover.md#errors`). "Assumed n" is item
+ * n of its "Not documented by Clover (assumed)" list: behaviour Clover does not document, which
+ * the real API may not share.
  *
  * # Contract
  *
  * Conventions
  * - JSON bodies; amounts are integer cents; currency lower-case ISO 4217; `created` is unix ms
- *   (B.1, B.3). Ids are 13 upper-case alphanumerics (B.3).
+ *   (§environments-and-authentication, §the-charge-object). Ids are 13 upper-case alphanumerics
+ *   (assumed 9).
  * - Errors: `{ error: { type, code, message, param?, decline_code?, charge?, doc_url } }` with
  *   `type` one of api_connection_error, api_error, authentication_error, card_error,
- *   idempotency_error, invalid_request_error, rate_limit_error (B.4, seed 004 response table).
- *   HTTP codes as in B.4's appendix: 400 invalid request (with `param`), 401 authentication,
- *   402 card_error ("Request Failed"; seed 004 lists card errors under 400, a client must accept
- *   both), 404 unknown object, 409 idempotency conflict, 429 rate limit, 5xx api_error.
+ *   idempotency_error, invalid_request_error, rate_limit_error (§errors: Clover's response table).
+ *   HTTP codes from Clover's status list (§errors), paired with types as assumed 2: 400 invalid
+ *   request (with `param`), 401 authentication, 402 card_error ("Request Failed"; Clover's capture
+ *   page lists card errors under 400, a client must accept both), 404 unknown object, 409
+ *   idempotency conflict, 429 rate limit, 5xx api_error.
  *
- * Headers (B.1)
+ * Headers (§required-headers)
  * - `Authorization: Bearer <private key>` on every `/v1` request, otherwise 401
- *   `authentication_error` / `unauthorized`. Accepted keys: `privateKeys` option, or by default
- *   any token of 8+ visible characters. The key is never echoed or stored (only a hash scopes
- *   idempotency records).
+ *   `authentication_error` / `unauthorized` (§environments-and-authentication). Accepted keys:
+ *   `privateKeys` option, or by default any token of 8+ visible characters. The key is never echoed
+ *   or stored (only a hash scopes idempotency records).
  * - `x-forwarded-for` is required on `POST /v1/charges` and `POST /v1/charges/:id/capture`
- *   ("Requests that don't include the header are not successful"): 400 `missing`, param
+ *   ("Requests that don't include the header will be unsuccessful"): 400 `missing`, param
  *   `x-forwarded-for`.
- * - `idempotency-key` (≤ 255 chars) is required on `POST /v1/charges` (B.1 "a required value"):
- *   400 `missing`, param `idempotency-key`; honoured when present on every POST.
+ * - `idempotency-key` (≤ 255 chars) is required on `POST /v1/charges` (Clover: "a required
+ *   value"): 400 `missing`, param `idempotency-key`; honoured when present on every POST.
  *
- * Idempotency (B.4 says Clover documents no window or mismatch rule; modelled on Stripe, C.2,
- * with the status the brief asked for)
+ * Idempotency (§idempotency: Clover documents no window or mismatch rule; assumed 1, modelled on
+ * Stripe's documented behaviour, with 409 for a reused key)
  * - Scoped per private key. Same key + same method, path and body (key order ignored) → the
  *   stored status and body are replayed with `Idempotent-Replayed: true`, nothing runs again.
  * - Same key + another request → 409 `idempotency_error` / `idempotency_key_reused`, param
@@ -37,69 +43,71 @@
  *   refunded" (re-evaluated on the next request), and fault answers (the request did not run).
  *   Records never expire (the 24 h of other gateways is not modelled).
  *
- * Charges (B.2, B.3)
+ * Charges (§endpoints, §the-charge-object, §pre-authorization-rules)
  * - `POST /v1/charges` `{ amount, currency, source, capture? (default true; "false" string
- *   accepted as in the pre-auth example), description? (≤ 255), metadata?, receipt_email?,
- *   level2? }` → 200 charge. amount > 99 999 999 → 400 `amount_too_large` (B.4 appendix).
+ *   accepted as in Clover's pre-auth example), description? (≤ 255), metadata?, receipt_email?,
+ *   level2? }` → 200 charge. amount > 99 999 999 → 400 `amount_too_large` (§errors: Clover's
+ *   limit of $999,999.99).
  * - Charge: `{ id, object: "charge", amount, amount_captured, amount_refunded, currency, created,
  *   captured, paid, refunded, status: "succeeded" | "failed", outcome { network_status, type },
  *   ref_num, auth_code, order, source { id, object, brand, first6, last4, exp_month, exp_year },
  *   description, metadata, receipt_email, level2, failure_code, failure_message, livemode }`.
  *   `capture: false` → an authorization: `captured: false`, `amount_captured: 0`.
- * - Test tokens (stand-ins for tokenizer output): `clv_test_visa`, `clv_test_mastercard`
- *   authorize; `clv_test_decline_<code>` → 402 `card_error` / `card_declined`, `decline_code:
- *   <code>`, `charge: <id>` of a stored failed charge (`status: "failed"`, `paid: false`,
- *   `failure_code: <code>`); `clv_test_capture_decline_<code>` authorizes but every capture is
- *   declined that way (the charge stays uncaptured and releasable); `clv_test_refund_decline_<code>`
- *   declines refunds of captured money. Other tokens → 400 `invalid_request`, param `source`.
+ * - Test tokens (stand-ins for tokenizer output; assumed 16): `clv_test_visa`,
+ *   `clv_test_mastercard` authorize; `clv_test_decline_<code>` → 402 `card_error` /
+ *   `card_declined`, `decline_code: <code>`, `charge: <id>` of a stored failed charge (`status:
+ *   "failed"`, `paid: false`, `failure_code: <code>`; assumed 15);
+ *   `clv_test_capture_decline_<code>` authorizes but every capture is declined that way (the
+ *   charge stays uncaptured and releasable); `clv_test_refund_decline_<code>` declines refunds of
+ *   captured money. Other tokens → 400 `invalid_request`, param `source`.
  * - `GET /v1/charges/:id` → 200 charge | 404 `resource_missing`.
  *
- * Capture (seed 004; B.2; F)
+ * Capture (§capture)
  * - `POST /v1/charges/:id/capture` `{ amount? (default: the whole charge), receipt_email?
  *   (overrides the charge's; 400 `email_invalid`), level2? }` → 200 charge with `captured: true`
- *   and `amount_captured` (seed 004 "Returns the charge object with any captured value set to
- *   true"; its sample's `captured: false` is the doc inconsistency noted in B.3).
- * - One capture per charge. A partial capture releases the rest (F: Clover documents "The
+ *   and `amount_captured` (Clover: "Returns the charge object with any captured value set to
+ *   true"; its sample's `captured: false` is the inconsistency of assumed 7).
+ * - One capture per charge. A partial capture releases the rest (assumed 3: Clover documents "The
  *   balance is refunded" only for device pre-auths; multi-capture via `split_shipment` needs a
  *   merchant setting and is not modelled: `split_shipment` is validated and stored only).
  *   `amount_refunded` does not count the released rest.
- * - A second capture → 400 `charge_already_captured` (B.4 "Do not retry"); capture of a released
- *   charge → 400 `charge_already_refunded`; of a failed charge → 400 `invalid_request`;
- *   amount > charge amount → 400 `invalid_charge_amount`, param `amount`.
- * - `level2` (docs "Level 2 data"): tax_amount, discount_amount, freight_amount, duty_amount
+ * - A second capture → 400 `charge_already_captured` (§errors: "Do not retry"); capture of a
+ *   released charge → 400 `charge_already_refunded`; of a failed charge → 400 `invalid_request`;
+ *   amount > charge amount → 400 `invalid_charge_amount`, param `amount` (assumed 4).
+ * - `level2` (§level-2-data): tax_amount, discount_amount, freight_amount, duty_amount
  *   (integer cents ≥ 0), tax_indicator (0|1|2), purchase_identifier, pc_order_number,
  *   destination_postal_code, shipping_from_postal_code, destination_country_code (3 digits),
  *   merchant_tax_id, product_description, split_shipment ("n/m"). Unknown fields → 400, param
  *   `level2.<field>`; tax_amount needs pc_order_number (400 `missing`) and ≤ amount
- *   (400 `invalid_tax_amount`). Stored on the charge (merged over create-time level2).
+ *   (400 `invalid_tax_amount`; assumed 16). Stored on the charge (merged over create-time level2).
  *
- * Refunds (B.2)
+ * Refunds (§refunds-and-releasing-a-hold)
  * - `POST /v1/refunds` `{ charge, amount?, reason? (duplicate | fraudulent |
- *   requested_by_customer), metadata? }` → 200 `{ id, object: "refund", amount, charge,
- *   currency, created, status: "succeeded", reason, metadata }`.
- * - Captured charge: amount ≤ amount_captured − amount_refunded (default: all of it; the brief's
- *   rule, stricter than B.2's "up to the original charge amount"); more → 400
- *   `amount_too_large`, param `amount`; nothing left → 400 `charge_already_refunded`.
- * - Uncaptured charge: a refund releases the authorization (B.2: no void endpoint), in full only
- *   (a partial amount → 400 `invalid_request`, param `amount`); `refunded: true`,
+ *   requested_by_customer), metadata? (assumed 10) }` → 200 `{ id, object: "refund", amount,
+ *   charge, currency, created, status: "succeeded", reason, metadata }`.
+ * - Captured charge: amount ≤ amount_captured − amount_refunded (default: all of it; assumed 6,
+ *   stricter than Clover's "up to the original charge amount"); more → 400 `amount_too_large`,
+ *   param `amount`; nothing left → 400 `charge_already_refunded`.
+ * - Uncaptured charge: a refund releases the authorization (assumed 5: there is no void endpoint),
+ *   in full only (a partial amount → 400 `invalid_request`, param `amount`); `refunded: true`,
  *   `amount_refunded: amount`; releasing again → 400 `charge_already_refunded`.
  * - `GET /v1/refunds/:id` → refund | 404; `GET /v1/refunds?charge=<id>` → `{ object: "list",
- *   data: Refund[], has_more: false }` (creation order).
- * - Unknown `/v1` path → 404; known path, other method → 405.
+ *   data: Refund[], has_more: false }` (creation order; assumed 11).
+ * - Unknown `/v1` path → 404; known path, other method → 405 (assumed 16).
  *
  * Concurrency: checks and mutation of a request run synchronously, so requests on one charge
  * apply strictly one at a time (two racing captures: one succeeds, one gets
  * `charge_already_captured`).
  *
- * Control API (no auth; tests only)
+ * Control API (no auth; tests only; not part of Clover's API)
  * - `POST /__control/faults` `{ faults: Fault[] }` queues faults (shared queue, `../shared`); each
  *   is consumed by the next `/v1` request(s) it matches (`match.method`, `match.path`: substring of
  *   path + query or a regex source; `times`, default 1). Kinds: `delay` (wait `delayMs`, then
  *   act normally), `timeout` (a long delay, 30 s by default), `status_500` / `status_503`
  *   (`api_error`, not acting), `status_429` (`rate_limit_error` / `rate_limit` with `Retry-After:
- *   retryAfterSeconds`, default 1, not acting), `reset_before` (socket destroyed, not acting),
- *   `reset_after` / `lost_response` (act and store the idempotency record, then destroy the
- *   socket; `delayMs` first), `malformed` (act, answer 200 with a truncated body).
+ *   retryAfterSeconds`, default 1, not acting; §rate-limits), `reset_before` (socket destroyed,
+ *   not acting), `reset_after` / `lost_response` (act and store the idempotency record, then
+ *   destroy the socket; `delayMs` first), `malformed` (act, answer 200 with a truncated body).
  * - `GET /__control/faults` lists, `DELETE /__control/faults` clears the queue.
  * - `GET /__control/state` → `{ counts: { charges, captures, refunds, requests, replays },
  *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,

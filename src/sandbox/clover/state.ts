@@ -10,7 +10,7 @@ export type Metadata = Record<string, unknown>
 
 export type SimCardSource = { id: string; object: "source"; brand: string; first6: string; last4: string; exp_month: string; exp_year: string }
 
-/** The charge object (gateways.md B.3), stored exactly as it is rendered. */
+/** The charge object (docs/gateways/clover.md#the-charge-object), stored exactly as rendered. */
 export type SimCharge = {
   id: string
   object: "charge"
@@ -82,7 +82,7 @@ export type CloverSandboxSnapshot = {
 
 const ALNUM = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"
 
-/** Clover ids: 13 upper-case alphanumerics (B.3). */
+/** Clover ids: 13 upper-case alphanumerics, as in Clover's samples (clover.md, assumed 9). */
 export function cloverId(): string {
   const bytes = randomBytes(13)
   let id = ""

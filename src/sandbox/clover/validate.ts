@@ -7,7 +7,7 @@ export type Body = Record<string, unknown>
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-/** amount_too_large: "exceeds the amount allowed by Clover ($999,999.99)" (B.4 appendix). */
+/** amount_too_large: "exceeds the amount allowed by Clover ($999,999.99)" (clover.md#errors). */
 export const MAX_AMOUNT = 99_999_999
 
 const isCents = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value)
@@ -92,7 +92,7 @@ export function refundReason(body: Body): string | null {
   return value
 }
 
-// --- Level 2 ("Level 2 data", referenced by seed 004) -------------------------------------------
+// --- Level 2 (Clover's "Level 2 data"; docs/gateways/clover.md#level-2-data) -------------------
 
 const LEVEL2_MONEY = ["tax_amount", "discount_amount", "freight_amount", "duty_amount"]
 const LEVEL2_TEXT = [

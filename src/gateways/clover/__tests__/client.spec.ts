@@ -123,7 +123,7 @@ describe("CloverGateway with scripted answers", () => {
   const gw = (fetchFn: typeof fetch) =>
     new CloverGateway({ privateKey: KEY, baseUrl: "http://clover.test", clientIp: "192.0.2.1", maxRetries: 0, fetch: fetchFn })
 
-  it("a card_error answered with HTTP 400 (as seed 004 documents) is still a declined result", async () => {
+  it("a card_error answered with HTTP 400 (as Clover's capture page documents) is still a declined result", async () => {
     const { fetchFn } = scripted(json(400, { error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds", charge: "CH1", message: "Declined" } }))
     const result = await gw(fetchFn).capture({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "k" })
     expect(result).toMatchObject({ status: "failed", declineCode: "insufficient_funds", errorCode: "card_declined" })

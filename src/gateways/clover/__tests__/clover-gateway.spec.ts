@@ -157,7 +157,7 @@ describe("CloverGateway happy path", () => {
   })
 })
 
-describe("cancel (release, B.2)", () => {
+describe("cancel (release by refund; docs/gateways/clover.md, assumed 5)", () => {
   it("releases an authorization by refunding the uncaptured charge; twice is not an error", async () => {
     const gw = gateway()
     const ref = await authorized(gw, 900)
@@ -204,7 +204,7 @@ describe("declines are results", () => {
   })
 })
 
-describe("charge_already_captured (B.4, G.4)", () => {
+describe("charge_already_captured (docs/gateways/clover.md#capture)", () => {
   it("is a success when the captured amount covers the request", async () => {
     const gw = gateway()
     const ref = await authorized(gw)

@@ -50,7 +50,7 @@ const authorize = async (amount = 1100, source = "clv_test_visa") => {
 const capture = (id: string, body: unknown = {}, key?: string) => call("POST", `/v1/charges/${id}/capture`, { body, key })
 const refund = (body: unknown, key?: string) => call("POST", "/v1/refunds", { body, key })
 
-describe("headers (B.1)", () => {
+describe("headers (docs/gateways/clover.md#required-headers)", () => {
   it.each<[string, CallOptions]>([
     ["no Authorization", { auth: null }],
     ["not a bearer token", { auth: `Basic ${KEY}` }],
@@ -96,7 +96,7 @@ describe("headers (B.1)", () => {
   })
 })
 
-describe("charges (B.2, B.3)", () => {
+describe("charges (docs/gateways/clover.md#endpoints)", () => {
   it("an auth-only charge has every documented field", async () => {
     const charge = await authorize(1100)
     expect(charge).toMatchObject({
@@ -162,7 +162,7 @@ describe("charges (B.2, B.3)", () => {
   })
 })
 
-describe("capture (seed 004)", () => {
+describe("capture (docs/gateways/clover.md#capture)", () => {
   it("partial capture stores receipt_email and level2 and releases the rest", async () => {
     const charge = await authorize(1100)
     const level2 = { tax_amount: 50, pc_order_number: "PO-7", freight_amount: 100, tax_indicator: 1 }
@@ -213,7 +213,7 @@ describe("capture (seed 004)", () => {
   })
 })
 
-describe("refunds (B.2)", () => {
+describe("refunds (docs/gateways/clover.md#refunds-and-releasing-a-hold)", () => {
   it("refunds up to what was captured", async () => {
     const charge = await authorize(1100)
     await capture(charge.id, { amount: 600 })
