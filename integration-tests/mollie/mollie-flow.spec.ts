@@ -68,7 +68,7 @@ describe("Mollie: manual capture through the ledger", () => {
   })
 
   it("refunds one capture; the refund settles by webhook", async () => {
-    const res = await api.post(`/admin/captures/${first.id}/refunds`, { amount: 1000, reason: "return" })
+    const res = await api.post(`/admin/captures/${first.id}/refunds`, { amount: 1000, reason: "return", note: "One mug came back broken" })
     expect(res.status).toBe(201)
     expect(["pending", "succeeded"]).toContain(res.body.refund.status)
     const done = await eventually(
@@ -78,6 +78,8 @@ describe("Mollie: manual capture through the ledger", () => {
     expect(done).toMatchObject({ refunded_amount: 1000, refund_balance: 1500 })
     const mollie = await molliePayment(ctx, order.paymentRef)
     expect(mollie.amountRefunded).toEqual({ currency: "EUR", value: "10.00" })
+    // Mollie requires a refund description: the operator's note is it.
+    expect(mollie._embedded.refunds.map((r: Json) => r.description)).toEqual(["One mug came back broken"])
   })
 
   it("lets Medusa's own capture route capture the rest through the ledger", async () => {
@@ -106,6 +108,15 @@ describe("Mollie: manual capture through the ledger", () => {
       (b) => b.totals.refund_pending === 0
     )
     expect(summary.totals).toMatchObject({ captured: 11000, refunded: 7000, refundable: 4000 })
+
+    // Medusa's route passes no note: each refund is named by its ledger id and the order's display id.
+    const noteless = await query(ctx, `SELECT id FROM capture_refund WHERE payment_id = $1 AND note IS NULL ORDER BY created_at, id`, [
+      order.paymentId,
+    ])
+    expect(noteless.length).toBeGreaterThan(0)
+    const mollie = await molliePayment(ctx, order.paymentRef)
+    const described = mollie._embedded.refunds.map((r: Json) => r.description).slice(1)
+    expect([...described].sort()).toEqual(noteless.map((r: Json) => `Refund ${r.id} of order #${order.displayId}`).sort())
   })
 
   it("ends with the ledger, Medusa's order and Mollie's payment in agreement", async () => {

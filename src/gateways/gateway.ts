@@ -127,6 +127,15 @@ export type RefundRequest = {
   currency: string
   idempotencyKey: string
   reason?: string
+  /**
+   * Free text about the refund that the gateway may show the shopper: the operator's note.
+   * A gateway that requires a description (Mollie) builds one when this is absent or blank.
+   */
+  description?: string
+  /** Our refund's id, so a gateway can name the refund when it has to describe it. */
+  refundId?: string
+  /** The display id (`#1001`) of the order the payment belongs to; null when there is none. */
+  orderDisplayId?: number | null
 }
 
 export type RefundResult = {

@@ -372,6 +372,12 @@ export default class CaptureService extends TransactionBaseService {
       registered: RegisteredGateway
     }
 
+    // A gateway may have to describe the refund (Mollie requires a description): the note, else
+    // one naming the order, so read its display id; before the call, so a failed read sends nothing.
+    const order: Array<{ display_id: number | null }> =
+      refund.note?.trim() || !payment.order_id
+        ? []
+        : await this.guard(() => this.manager_.query(`SELECT display_id FROM "order" WHERE id = $1`, [payment.order_id]))
     let patch: OutcomePatch
     try {
       const result = await registered.gateway.refund({
@@ -381,6 +387,9 @@ export default class CaptureService extends TransactionBaseService {
         currency: refund.currency_code,
         idempotencyKey: refund.id,
         reason: refund.reason ?? undefined,
+        description: refund.note ?? undefined,
+        refundId: refund.id,
+        orderDisplayId: order[0]?.display_id ?? null,
       })
       patch = patchFromResult(result)
     } catch (err) {

@@ -45,7 +45,7 @@ const mollieOptions = z
     description: z.string().min(1).max(255).default("Order {cart_id}"),
     /**
      * Mollie takes one capture per payment unless the account has multiple captures enabled:
-     * a partial capture releases the rest (gateways.md A.4). Off, the ledger treats Mollie like
+     * a partial capture releases the rest (docs/gateways/mollie.md#placing-a-hold). Off, the ledger treats Mollie like
      * Clover: nothing is capturable after the first capture, and capture on fulfillment
      * captures the whole authorization on the first fulfillment rather than its share.
      */

@@ -1,13 +1,14 @@
 /**
  * A small typed fetch client for Mollie's Payments API v2. Written by hand because the official
  * SDK cannot reach an http:// simulator (or a self-signed one) without disabling TLS checks
- * (gateways.md A.8), has no request timeout and does not retry network errors.
+ * (docs/gateways/mollie.md#the-official-node-sdk), has no request timeout and does not retry
+ * network errors.
  *
  * - `Authorization: Bearer test_…|live_…`; the key lives in a private field, is only ever written
  *   into that header and is scrubbed from every error message.
  * - Every POST and DELETE carries the caller's `Idempotency-Key` (never a random one: a key
- *   invented here would be new on the caller's next try, which is how double captures happen,
- *   gateways.md G.1).
+ *   invented here would be new on the caller's next try, which is how double captures happen;
+ *   docs/gateways/mollie.md#idempotency).
  * - Each attempt has its own timeout; retryable failures (connection errors, timeouts, 429,
  *   5xx, 409 "still processing") are retried by cockatiel with exponential backoff and jitter,
  *   honouring `Retry-After`, with the same key.
@@ -39,7 +40,7 @@ import type {
 export const MOLLIE_DEFAULT_BASE_URL = "https://api.mollie.com"
 
 export type MollieClientOptions = TransportOptions & {
-  /** `test_…` or `live_…` (A.0: each key targets one mode). */
+  /** `test_…` or `live_…`: each key targets one mode (docs/gateways/mollie.md#authentication). */
   apiKey: string
   /** Default `https://api.mollie.com`; a simulator's URL in tests. Paths `/v2/…` are appended. */
   baseUrl?: string
@@ -124,18 +125,18 @@ export class MollieClient {
     return this.request({ method: "POST", path: "/v2/payments", body, idempotencyKey }, isPaymentWire)
   }
 
-  /** `embed` e.g. ["captures"], so pending captures can be counted (A.1 get-payment). */
+  /** `embed` e.g. ["captures"], so pending captures can be counted (get-payment's `embed`). */
   getPayment(paymentId: string, opts: { embed?: Array<"captures" | "refunds"> } = {}): Promise<MollieResponse<MolliePayment>> {
     const embed = opts.embed?.length ? opts.embed.join(",") : undefined
     return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}`, query: { embed } }, isPaymentWire)
   }
 
-  /** `DELETE /v2/payments/{id}`: only while Mollie says `isCancelable` (A.1, A.5). */
+  /** `DELETE /v2/payments/{id}`: only while Mollie says `isCancelable` (cancel-payment). */
   cancelPayment(paymentId: string, idempotencyKey: string): Promise<MollieResponse<MolliePayment>> {
     return this.request({ method: "DELETE", path: `/v2/payments/${seg(paymentId)}`, idempotencyKey }, isPaymentWire)
   }
 
-  /** `POST …/release-authorization`: 202 without a body, processed asynchronously (A.1, A.5). */
+  /** `POST …/release-authorization`: 202 without a body, processed asynchronously (release-authorization). */
   releaseAuthorization(paymentId: string, idempotencyKey: string): Promise<MollieResponse<undefined>> {
     return this.request(
       { method: "POST", path: `/v2/payments/${seg(paymentId)}/release-authorization`, idempotencyKey },
@@ -172,7 +173,7 @@ export class MollieClient {
     return this.listAll(`/v2/payments/${seg(paymentId)}/refunds`, "refunds", isRefundWire)
   }
 
-  /** `DELETE …/refunds/{id}`: 204; only while the refund is queued or pending (A.1). */
+  /** `DELETE …/refunds/{id}`: 204; only while the refund is queued or pending (cancel-refund). */
   cancelRefund(paymentId: string, refundId: string, idempotencyKey: string): Promise<MollieResponse<undefined>> {
     return this.request(
       { method: "DELETE", path: `/v2/payments/${seg(paymentId)}/refunds/${seg(refundId)}`, idempotencyKey },

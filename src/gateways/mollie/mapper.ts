@@ -51,7 +51,8 @@ export const isMutating = (method: string): boolean => ["POST", "DELETE", "PATCH
 
 /**
  * Integer minor units → `{ currency: "EUR", value: "10.00" }`. Mollie wants exactly the
- * currency's decimals (A.0 "a string with exact decimals"): "1000" for JPY, "1.500" for KWD.
+ * currency's decimals ("a string containing an exact monetary amount in the given currency",
+ * docs/gateways/mollie.md#conventions): "1000" for JPY, "1.500" for KWD.
  */
 export function toMollieAmount(amount: number, currency: string): MollieAmount {
   return { currency: currency.toUpperCase(), value: toDecimalString(amount, currency) }
@@ -124,7 +125,7 @@ export function mapCaptureStatus(status: MollieCaptureStatus): GatewayOperationS
 }
 
 /**
- * Refund status → operation status. queued/pending/processing are still on their way (A.6);
+ * Refund status → operation status. queued/pending/processing are still on their way;
  * a canceled refund moved no money, so for the ledger it failed.
  */
 export function mapRefundStatus(status: MollieRefundStatus): GatewayOperationStatus {
@@ -155,9 +156,9 @@ function pendingCaptured(wire: MolliePayment): number {
 }
 
 /**
- * What we may still capture. Not `amountRemaining`: that is the REFUNDABLE amount (gateways.md
- * A.3, G.6). Only an authorized payment can be captured; captures still pending count as taken
- * when the payment was fetched with `embed=captures`.
+ * What we may still capture. Not `amountRemaining`: that is the REFUNDABLE amount
+ * (docs/gateways/mollie.md#payments). Only an authorized payment can be captured; captures
+ * still pending count as taken when the payment was fetched with `embed=captures`.
  */
 export function capturableAmount(wire: MolliePayment): number {
   if (wire.status !== "authorized") return 0
@@ -235,6 +236,56 @@ export function medusaKeyOf(wire: { metadata?: unknown }): string | undefined {
   return isRecord(wire.metadata) && typeof wire.metadata.medusa_key === "string" ? wire.metadata.medusa_key : undefined
 }
 
+// --- port → wire: descriptions ------------------------------------------------------------------
+
+/**
+ * `maxLength` of a refund's (and a capture's) `description` in Mollie's reference
+ * (docs/gateways/mollie.md#refunds). Unlike a payment's, a longer one is not documented as
+ * truncated by Mollie, so we never send one.
+ */
+export const MOLLIE_DESCRIPTION_MAX_CHARACTERS = 255
+
+const ELLIPSIS = "\u2026"
+
+/** Code points: what JSON Schema's `maxLength` counts, not UTF-16 code units (`.length`). */
+const characterCount = (text: string): number => [...text].length
+
+let graphemes: Intl.Segmenter | undefined
+
+/**
+ * `text` in at most `max` characters (code points, as `maxLength` counts them). A longer text
+ * is cut between two user-perceived characters (never inside a surrogate pair, a flag or an
+ * accented letter) and ends with "…", so the cut shows.
+ */
+export function truncateCharacters(text: string, max: number): string {
+  if (characterCount(text) <= max) return text
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })
+  const budget = max - 1 // room for the ellipsis
+  let kept = ""
+  let used = 0
+  for (const { segment } of graphemes.segment(text)) {
+    const size = characterCount(segment)
+    if (used + size > budget) break
+    kept += segment
+    used += size
+  }
+  return kept.trimEnd() + ELLIPSIS
+}
+
+/**
+ * The description of a refund. Mollie's create-refund lists `description` as required
+ * (docs/gateways/mollie.md#refunds), so there always is one: the operator's note when there is
+ * one, else `Refund <refund id> of order #<display id>` (what a support agent searches for),
+ * shortened to Mollie's 255 characters.
+ */
+export function refundDescription(input: { note?: string | null; refundId?: string; orderDisplayId?: number | null }): string {
+  const note = input.note?.trim()
+  const parts = ["Refund"]
+  if (input.refundId) parts.push(input.refundId)
+  if (input.orderDisplayId !== undefined && input.orderDisplayId !== null) parts.push(`of order #${input.orderDisplayId}`)
+  return truncateCharacters(note || parts.join(" "), MOLLIE_DESCRIPTION_MAX_CHARACTERS)
+}
+
 // --- secrets ----------------------------------------------------------------------------------
 
 const SECRET_PATTERNS: SecretPattern[] = [[/\b(test|live|access)_[A-Za-z0-9]{8,}/g, "$1_[redacted]"], BEARER_TOKEN]
@@ -250,7 +301,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 
 // --- HTTP failures → GatewayError --------------------------------------------------------------
 
-/** Stable codes for Mollie's status codes (A.7 lists the ones Mollie uses). */
+/** Stable codes for the status codes Mollie answers (docs/gateways/mollie.md#errors). */
 const CODES: Record<number, string> = {
   400: "bad_request",
   401: "invalid_api_key",
@@ -274,7 +325,7 @@ export function errorTypeForStatus(status: number): GatewayErrorType {
   return "api_error"
 }
 
-/** A Mollie error body (A.7), or undefined when the body is something else. */
+/** A Mollie error body (`components.schemas.error-response`), or undefined when the body is something else. */
 export function readErrorBody(body: unknown): MollieErrorBody | undefined {
   if (!isRecord(body) || typeof body.detail !== "string") return undefined
   return {
@@ -296,7 +347,7 @@ export type ErrorResponseContext = RequestContext & {
  * A non-2xx answer. 401/403 → authentication_error; other 4xx → invalid_request_error with
  * `param` = Mollie's `field`; 429 → rate_limit_error and 5xx → api_error, both retryable (the
  * same Idempotency-Key is re-sent), a 5xx after a POST/DELETE with an unknown outcome. 409 is
- * two things at Mollie (A.1, A.7): a duplicate refund (final, do not resend) or the same
+ * two things at Mollie (docs/gateways/mollie.md#errors): a duplicate refund (final, do not resend) or the same
  * idempotency key still being processed (retry later with the same key; it may have acted).
  * A 400 about the idempotency key means the key was used for another request.
  */

@@ -4,11 +4,14 @@
  * - authorize creates the payment; the shopper authorizes it on Mollie's hosted checkout
  *   (`redirectUrl` of the snapshot), so it starts as `requires_more`.
  * - Captures are asynchronous at Mollie (created `pending`, then `succeeded`/`failed`, with a
- *   webhook; gateways.md A.4, G.5): `capture` returns the pending result, `retrieveCapture`
- *   or the webhook tells the rest.
+ *   webhook; docs/gateways/mollie.md#captures): `capture` returns the pending result,
+ *   `retrieveCapture` or the webhook tells the rest.
  * - Every capture and refund carries `metadata.medusa_key` = our idempotency key, so an
- *   operation whose response was lost can be found again by listing (gateways.md G.3);
- *   Mollie's own idempotency cache is only a first line of defence.
+ *   operation whose response was lost can be found again by listing, as Mollie's idempotency
+ *   guide suggests (docs/gateways/mollie.md#idempotency); Mollie's own idempotency cache is
+ *   only a first line of defence.
+ * - Every refund carries a description, which Mollie's create-refund requires
+ *   (docs/gateways/mollie.md#refunds): the operator's note, else one naming the refund and order.
  * - Faults are thrown `GatewayError`s (see mapper.ts for retryable / outcomeUnknown).
  */
 import { isCurrencyCode } from "../../domain"
@@ -29,6 +32,7 @@ import { MollieClient, type MollieClientOptions } from "./client"
 import {
   fromMollieAmount,
   medusaKeyOf,
+  refundDescription,
   toCaptureResult,
   toMollieAmount,
   toPaymentSnapshot,
@@ -37,13 +41,13 @@ import {
 import type { CreatePaymentBody, MollieCapture, MollieMode, MolliePaymentStatus } from "./types"
 
 export type MollieGatewayOptions = MollieClientOptions & {
-  /** Where Mollie's hosted checkout sends the shopper back to (required by Mollie, A.2). */
+  /** Where Mollie's hosted checkout sends the shopper back to (required by Mollie, docs/gateways/mollie.md#payments). */
   redirectUrl: string
   /** Our webhook endpoint; without it captures settle only by polling/reconciliation. */
   webhookUrl?: string
 }
 
-/** Mollie requires a description on every payment (A.2). */
+/** Mollie requires a description on every payment (docs/gateways/mollie.md#payments). */
 const DEFAULT_DESCRIPTION = "Order"
 
 /** Statuses after which there is nothing left to release. */
@@ -136,7 +140,7 @@ export class MollieGateway implements PaymentGateway {
     return toCaptureResult(data, req)
   }
 
-  /** Mollie takes "up to approximately 1kB" of metadata (gateways.md A.2): 1024 bytes of JSON, our key included. */
+  /** Mollie takes "up to approximately 1kB" of metadata (docs/gateways/mollie.md#conventions): 1024 bytes of JSON, our key included. */
   captureMetadataProblem(metadata: Record<string, unknown>, idempotencyKey: string): string | null {
     const bytes = Buffer.byteLength(JSON.stringify(captureMetadata(metadata, idempotencyKey)), "utf8")
     if (bytes <= MOLLIE_METADATA_MAX_BYTES) return null
@@ -146,13 +150,17 @@ export class MollieGateway implements PaymentGateway {
     )
   }
 
-  /** `POST /v2/payments/{id}/refunds`. Mollie refunds per payment; `gatewayCaptureId` is unused. */
+  /**
+   * `POST /v2/payments/{id}/refunds`. Mollie refunds per payment; `gatewayCaptureId` is unused.
+   * `description` is required by Mollie: the note, else one built from the refund and order ids.
+   * (`reason` is Medusa's category, e.g. "return": not something to show the shopper.)
+   */
   async refund(req: RefundRequest): Promise<RefundResult> {
     const { data } = await this.client.createRefund(
       req.paymentRef,
       {
         amount: mollieAmount(req.amount, req.currency),
-        description: req.reason,
+        description: refundDescription({ note: req.description, refundId: req.refundId, orderDisplayId: req.orderDisplayId }),
         metadata: { medusa_key: req.idempotencyKey },
       },
       req.idempotencyKey
@@ -215,7 +223,8 @@ export class MollieGateway implements PaymentGateway {
 
   /**
    * Same as retrieveCapture for refunds. Mollie answers 404 for a canceled refund ("No item
-   * with this ID exists, or the refund was canceled", A.1), so a canceled refund is null too.
+   * with this ID exists, or the refund was canceled", get-refund in docs/gateways/mollie.md#refunds),
+   * so a canceled refund is null too.
    */
   async retrieveRefund(lookup: OperationLookup): Promise<RefundResult | null> {
     try {
@@ -245,9 +254,10 @@ export class MollieGateway implements PaymentGateway {
   }
 
   /**
-   * Cancels a refund. Mollie allows it only while the refund is `queued` or `pending` (A.1,
-   * A.6); we check first for a clear error, and Mollie checks again (the refund may move on in
-   * between). Returns the refund as canceled: Mollie itself answers 404 for it from now on.
+   * Cancels a refund. Mollie allows it only while the refund is `queued` or `pending`
+   * (cancel-refund, docs/gateways/mollie.md#refunds); we check first for a clear error, and
+   * Mollie checks again (the refund may move on in between). Returns the refund as canceled:
+   * Mollie itself answers 404 for it from now on.
    */
   async cancelRefund(paymentRef: string, refundId: string): Promise<RefundResult> {
     const { data: refund } = await this.client.getRefund(paymentRef, refundId)

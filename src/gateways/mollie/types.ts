@@ -1,8 +1,10 @@
 /**
- * Wire types of Mollie's Payments API v2, limited to what manual capture needs
- * (gateways.md A.1–A.7; spec `mollie/openapi:specs.yaml`). Statuses are typed as the documented
- * unions, but the spec marks them `x-speakeasy-unknown-values: allow`, so the mapper also copes
- * with values outside them (mapped to a non-final state, never to success).
+ * Wire types of Mollie's Payments API v2, limited to what manual capture needs, as Mollie's
+ * OpenAPI document publishes them (`specs.yaml` in github.com/mollie/openapi; the rules we rely
+ * on are listed in docs/gateways/mollie.md). Statuses are typed as the documented unions, but
+ * the spec marks them `x-speakeasy-unknown-values: allow`, so the mapper also copes with values
+ * outside them (mapped to a non-final state, never to success). Fields the spec types as
+ * `[…, "null"]` are nullable here too, so a null Mollie sends is never a surprise.
  */
 
 /** `value` is a string with exactly the currency's decimals, e.g. "10.00", "1000" (JPY), "1.500" (KWD). */
@@ -12,16 +14,16 @@ export type MollieLink = { href: string; type: string }
 
 export type MollieMode = "test" | "live"
 
-/** spec `schemas.payment-status` (A.3). */
+/** spec `components.schemas.payment-status`. */
 export type MolliePaymentStatus = "open" | "pending" | "authorized" | "paid" | "canceled" | "expired" | "failed"
 
-/** spec `schemas.capture-status` (A.4). */
+/** spec `components.schemas.capture-status`. */
 export type MollieCaptureStatus = "pending" | "succeeded" | "failed"
 
-/** spec `schemas.refund-status` (A.6). */
+/** spec `components.schemas.refund-status`. */
 export type MollieRefundStatus = "queued" | "pending" | "processing" | "refunded" | "failed" | "canceled"
 
-/** Metadata as Mollie accepts it (A.2: "up to approximately 1kB"). */
+/** spec `components.schemas.metadata`: string, number, object, string[] or null; "up to approximately 1kB". */
 export type MollieMetadata = string | number | Record<string, unknown> | string[] | null
 
 export type MolliePayment = {
@@ -33,7 +35,7 @@ export type MolliePayment = {
   /** "Only available when this payment supports captures." */
   amountCaptured?: MollieAmount
   amountRefunded?: MollieAmount
-  /** The amount that can still be REFUNDED, not captured (gateways.md G.6). */
+  /** "The remaining amount that can be refunded": REFUNDABLE, not capturable (docs/gateways/mollie.md#payments). */
   amountRemaining?: MollieAmount
   description: string
   redirectUrl?: string | null
@@ -42,15 +44,16 @@ export type MolliePayment = {
   method?: string | null
   metadata?: MollieMetadata
   captureMode?: "automatic" | "manual" | null
-  captureBefore?: string
-  isCancelable?: boolean
+  captureBefore?: string | null
+  /** Omitted once the payment is final. */
+  isCancelable?: boolean | null
   createdAt: string
-  authorizedAt?: string
-  paidAt?: string
-  canceledAt?: string
-  expiresAt?: string
-  expiredAt?: string
-  failedAt?: string
+  authorizedAt?: string | null
+  paidAt?: string | null
+  canceledAt?: string | null
+  expiresAt?: string | null
+  expiredAt?: string | null
+  failedAt?: string | null
   _embedded?: { captures?: MollieCapture[]; refunds?: MollieRefund[] }
   _links: {
     self: MollieLink
@@ -94,7 +97,7 @@ export type MollieRefund = {
   _links: { self: MollieLink; payment: MollieLink; documentation?: MollieLink; [name: string]: MollieLink | null | undefined }
 }
 
-/** A page of a list endpoint: `_embedded.<name>`, paged with `_links.next` (A.1 list-captures). */
+/** A page of a list endpoint (list-captures, list-refunds): `_embedded.<name>`, paged with `_links.next`. */
 export type MollieList<Name extends string, T> = {
   count: number
   _embedded: { [K in Name]: T[] }
@@ -106,7 +109,7 @@ export type MollieList<Name extends string, T> = {
   }
 }
 
-/** spec `schemas.error-response` (A.7), content type `application/hal+json`. */
+/** spec `components.schemas.error-response`, content type `application/hal+json`. */
 export type MollieErrorBody = {
   status: number
   title: string
@@ -117,7 +120,7 @@ export type MollieErrorBody = {
 
 // --- request bodies -------------------------------------------------------------------------
 
-/** spec `schemas.payment-request` (A.2): amount, description and redirectUrl are required. */
+/** spec `components.schemas.payment-request`: amount, description and redirectUrl are required. */
 export type CreatePaymentBody = {
   amount: MollieAmount
   description: string
@@ -130,16 +133,23 @@ export type CreatePaymentBody = {
   metadata?: MollieMetadata
 }
 
-/** spec `create-capture` (seed 002): every field optional. */
+/**
+ * spec `create-capture` (`components.schemas.entity-capture`): every field optional; no amount
+ * captures "the full authorized amount". `description`: at most 255 characters.
+ */
 export type CreateCaptureBody = {
-  amount?: MollieAmount
+  amount?: MollieAmount | null
   description?: string
   metadata?: MollieMetadata
 }
 
-/** spec `schemas.refund-request` (A.6): `required: [amount]`. */
+/**
+ * spec `components.schemas.refund-request`: the refund entity's `required` list applies to the
+ * request too, so `description` (at most 255 characters), `amount` and `metadata` (may be null)
+ * are required; docs.mollie.com/reference/create-refund marks all three "required".
+ */
 export type CreateRefundBody = {
   amount: MollieAmount
-  description?: string
-  metadata?: MollieMetadata
+  description: string
+  metadata: MollieMetadata
 }

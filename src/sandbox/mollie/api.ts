@@ -25,13 +25,13 @@ export type ApiRequest = {
 
 const API_KEY = /^Bearer\s+((test|live)_\S+)\s*$/
 
-/** A.7: "Keys older than 24 hours will be removed from our cache". */
+/** Mollie keeps idempotency keys for 24 hours (docs/gateways/mollie.md#idempotency). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000
 
 export type Auth = { mode: Mode; scope: string }
 
 /**
- * `test_…` / `live_…` keys (A.0). The scope keys idempotency records per API key; it is a hash,
+ * `test_…` / `live_…` keys (docs/gateways/mollie.md#authentication). The scope keys idempotency records per API key; it is a hash,
  * so the key itself is never stored.
  */
 export function authenticate(authorization: string | undefined, allowed?: ReadonlySet<string>): Auth | undefined {
@@ -63,7 +63,8 @@ export function handleApiRequest(state: MollieSandboxState, req: ApiRequest): Ap
       }
     }
 
-    // Keys on GET/PATCH/DELETE "will always be ignored"; the header is optional on POST (A.7).
+    // Keys on GET/PATCH/DELETE "will always be ignored"; the header is optional on POST
+    // (docs/gateways/mollie.md#idempotency).
     const key = req.idempotencyKey?.trim()
     if (matched.method !== "POST" || !key) return run()
 

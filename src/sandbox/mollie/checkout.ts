@@ -1,12 +1,12 @@
 /**
- * The simulator's hosted checkout, where `_links.checkout.href` points (A.3: the shopper
- * authorizes there; status changes to `authorized`, and the webhook is called).
+ * The simulator's hosted checkout, where `_links.checkout.href` points (the shopper authorizes
+ * there; status changes to `authorized`, and the webhook is called; docs/gateways/mollie.md#placing-a-hold).
  *
  * - `GET /checkout/{id}`: a tiny HTML page with one button per shopper choice.
  * - `POST /checkout/{id}` with form or JSON `{ "action": "authorize" | "pending" | "fail" |
  *   "cancel" | "expire" }`. Allowed while the payment is `open` or `pending`. `authorize` →
  *   `authorized` (captureMode manual) or `paid` (automatic); `pending` → `pending` (no webhook,
- *   A.3); the others → `failed` / `canceled` / `expired`. JSON requests get 200 `{ id, status,
+ *   docs/gateways/mollie.md#webhooks); the others → `failed` / `canceled` / `expired`. JSON requests get 200 `{ id, status,
  *   redirectUrl }`; form posts get 303 to the payment's redirectUrl (cancelUrl when canceled
  *   and set), as a browser would.
  */

@@ -1,5 +1,5 @@
 /**
- * Mollie's error body (gateways.md A.7, spec `schemas.error-response`):
+ * Mollie's error body (spec `components.schemas.error-response`, docs/gateways/mollie.md#errors):
  * `{ status, title, detail, field?, _links: { documentation } }`, content type
  * `application/hal+json`, `title` the HTTP reason phrase.
  */
@@ -7,7 +7,8 @@ import type { ApiResponse } from "../shared/http"
 
 export const HAL_JSON = "application/hal+json"
 
-export const DOCS_ERRORS = { href: "https://docs.mollie.com/errors", type: "text/html" }
+/** "The URL to the generic Mollie API error handling guide", as the reference's 429 example links it. */
+export const DOCS_ERRORS = { href: "https://docs.mollie.com/overview/handling-errors", type: "text/html" }
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -68,6 +69,8 @@ export function hal(status: number, body: unknown, headers?: Record<string, stri
 
 export const unprocessable = (detail: string, field?: string): MollieApiError => new MollieApiError(422, detail, field)
 export const badRequest = (detail: string, field?: string): MollieApiError => new MollieApiError(400, detail, field)
+/** A required field that was not sent, worded as the reference's 422 examples ("The 'amount' field is missing"). */
+export const missingField = (field: string): MollieApiError => unprocessable(`The '${field}' field is missing`, field)
 export const notFound = (detail: string): MollieApiError => new MollieApiError(404, detail)
 export const noSuch = (what: "payment" | "capture" | "refund", id: string): MollieApiError =>
   notFound(`No ${what} exists with token ${id}.`)

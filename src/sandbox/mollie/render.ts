@@ -1,8 +1,9 @@
 /**
- * Wire objects of the Mollie simulator: payment, capture, refund and list pages as documented
- * (gateways.md A.3, A.4, A.6; seed 002), each a fresh object built from the store. Every
+ * Wire objects of the Mollie simulator: payment, capture, refund and list pages as Mollie's
+ * reference documents them (payment-response, capture-response, entity-refund-response,
+ * list-links; docs/gateways/mollie.md), each a fresh object built from the store. Every
  * resource has `resource`, `id`, `mode` and `_links` (`self`, `documentation`): the official
- * SDK refuses bodies without `resource` (A.8).
+ * SDK refuses bodies without `resource` (docs/gateways/mollie.md#the-official-node-sdk).
  */
 import { toDecimalString } from "../../domain"
 import { HAL_JSON } from "./errors"
@@ -17,7 +18,7 @@ const docs = (page: string): Link => link(`https://docs.mollie.com/reference/${p
 export const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00")
 
 const DAY_MS = 24 * 60 * 60 * 1000
-/** A.3: 7 days for Amex and Cartes Bancaires, up to 30 for Visa/Mastercard; we promise the least. */
+/** The authorization window depends on the card brand (docs/gateways/mollie.md#placing-a-hold); we promise the shortest, 7 days. */
 export const AUTHORIZATION_WINDOW_MS = 7 * DAY_MS
 
 const money = (amount: number, currency: string) => ({ currency, value: toDecimalString(amount, currency) })
@@ -65,7 +66,7 @@ export function renderRefund(refund: RefundRecord, base: string): Record<string,
   }
 }
 
-/** Refunds Mollie still shows: a canceled refund is gone (404, A.1 get-refund). */
+/** Refunds Mollie still shows: a canceled refund is gone (get-refund's 404). */
 export const visibleRefunds = (state: MollieSandboxState, payment: PaymentRecord): RefundRecord[] =>
   state.refundsOf(payment).filter((r) => r.status !== "canceled")
 
@@ -95,7 +96,7 @@ export function renderPayment(
     const at = payment[key]
     if (at !== undefined) out[key] = isoTime(at)
   }
-  // "Only available when this payment supports captures" (A.3).
+  // "Only available when this payment supports captures" (payment-response's amountCaptured).
   if (payment.captureMode === "manual" || captured > 0) out.amountCaptured = m(captured)
   if (captured > 0) {
     out.amountRefunded = m(state.refunded(payment))
@@ -107,7 +108,7 @@ export function renderPayment(
   out.profileId = "pfl_sandbox0001"
   out.sequenceType = "oneoff"
   out.captureMode = payment.captureMode
-  // "omitted if the payment is not authorized (yet)" (A.3).
+  // "omitted if the payment is not authorized (yet)" (payment-response's captureBefore).
   if (payment.status === "authorized" && payment.authorizedAt !== undefined) {
     out.captureBefore = isoTime(payment.authorizedAt + AUTHORIZATION_WINDOW_MS)
   }
@@ -131,7 +132,7 @@ export function renderPayment(
 }
 
 /**
- * One page of a list (A.1 list-captures: `from`, `limit` default 50): `{ count, _embedded:
+ * One page of a list (list-captures, list-refunds: `from`, `limit` default 50): `{ count, _embedded:
  * { <name>: [...] }, _links: { self, previous, next, documentation } }`, items oldest first.
  */
 export function renderPage<T extends { id: string }>(

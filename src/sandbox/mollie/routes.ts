@@ -39,11 +39,11 @@ function route(method: Method, path: string, handler: Handler): Route {
   return { method, ...compilePath(path), handler }
 }
 
-/** Methods that support `captureMode: manual` (A.3 "Cards, Klarna, Billie, Riverty"). */
+/** Methods that support `captureMode: manual`: "Cards, Klarna, Billie, Riverty" (docs/gateways/mollie.md#placing-a-hold). */
 const MANUAL_CAPTURE_METHODS = new Set(["creditcard", "klarna", "billie", "riverty"])
 
 const PAYMENT_CREATION_EXPIRY_MS = 15 * 60 * 1000
-/** 202 Accepted, no body (A.1 release-authorization). */
+/** 202 Accepted, no body: "accepted and will be processed asynchronously" (release-authorization). */
 const ACCEPTED: ApiResponse = { status: 202, body: "", contentType: HAL_JSON }
 
 // --- lookups ----------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ function findCapture(ctx: RouteContext, payment: PaymentRecord): CaptureRecord {
   return capture
 }
 
-/** A canceled refund is gone: "No item with this ID exists, or the refund was canceled" (A.1). */
+/** A canceled refund is gone: "No item with this ID exists, or the refund was canceled" (get-refund's 404). */
 function findRefund(ctx: RouteContext, payment: PaymentRecord): RefundRecord {
   const refund = ctx.state.refunds.get(ctx.params.refundId)
   if (!refund || refund.paymentId !== payment.id || refund.status === "canceled") {
@@ -88,11 +88,11 @@ function createPayment(ctx: RouteContext): ApiResponse {
   if (body.testmode !== undefined) {
     throw unprocessable("The testmode parameter is only for organization access tokens; an API key decides the mode.", "testmode")
   }
-  const amount = v.parseAmount(body.amount, "amount", { required: true, requiredDetail: "The amount is required for payments." })!
-  // Longer descriptions are truncated, not refused (A.2).
-  const description = v.optionalString(body, "description", { maxLength: 255, overLength: "truncate" })
-  if (!description || description.trim() === "") throw unprocessable("The description is required.", "description")
-  const redirectUrl = v.optionalUrl(body, "redirectUrl", "The redirect URL is required.")!
+  const amount = v.parseAmount(body.amount, "amount", { required: true })!
+  // "The API will not reject strings longer than the maximum length but it will truncate them
+  // to fit" (create-payment's description; docs/gateways/mollie.md#payments).
+  const description = v.requiredString(body, "description", { maxLength: 255, overLength: "truncate" })
+  const redirectUrl = v.optionalUrl(body, "redirectUrl", { required: true })!
   const cancelUrl = v.optionalUrl(body, "cancelUrl")
   const webhookUrl = v.optionalUrl(body, "webhookUrl")
   const rawMode = body.captureMode ?? "automatic"
@@ -138,18 +138,18 @@ function getPayment(ctx: RouteContext): ApiResponse {
   return hal(200, renderPayment(ctx.state, payment, ctx.base, { captures: embed.has("captures"), refunds: embed.has("refunds") }))
 }
 
-/** DELETE: only while `isCancelable` (A.1 cancel-payment; A.5). */
+/** DELETE: only while `isCancelable` (cancel-payment; its 422 example's detail, word for word). */
 function cancelPayment(ctx: RouteContext): ApiResponse {
   const { state } = ctx
   const payment = findPayment(ctx)
-  if (!state.isCancelable(payment)) throw unprocessable("The payment cannot be cancelled.")
+  if (!state.isCancelable(payment)) throw unprocessable("The payment cannot be cancelled")
   const event = state.setStatus(payment, "canceled", ctx.now)
   if (event) state.effects.webhook(payment, event)
   return hal(200, renderPayment(state, payment, ctx.base))
 }
 
 /**
- * 202 without a body (A.1 release-authorization). Mollie processes it asynchronously; the
+ * 202 without a body (release-authorization). Mollie processes it asynchronously; the
  * simulator applies it at once: `canceled` without captures, `paid` with a successful one,
  * still `authorized` (nothing capturable) while a capture is pending.
  */
@@ -184,7 +184,7 @@ function createCapture(ctx: RouteContext): ApiResponse {
     throw unprocessable("This payment already has a capture; only one capture per payment is possible.")
   }
   const capturable = state.capturable(payment)
-  // "If no amount is provided, the full authorized amount is captured" (seed 002).
+  // "If no amount is provided, the full authorized amount is captured" (create-capture).
   const amount = requested?.amount ?? capturable
   if (amount <= 0 || amount > capturable) {
     throw unprocessable(
@@ -207,7 +207,7 @@ function createCapture(ctx: RouteContext): ApiResponse {
   }
   state.captures.set(capture.id, capture)
   payment.captureIds.push(capture.id)
-  // Captures are asynchronous: pending now, settled later, then the webhook (A.4).
+  // Captures are asynchronous: pending now, settled later, then the webhook (docs/gateways/mollie.md#captures).
   state.effects.setTimer(() => settleCapture(state, capture.id), state.config.captureDelayMs)
   return hal(201, renderCapture(capture, ctx.base))
 }
@@ -239,16 +239,18 @@ function listCaptures(ctx: RouteContext): ApiResponse {
 function createRefund(ctx: RouteContext): ApiResponse {
   const { state, body, now } = ctx
   const payment = findPayment(ctx)
+  // create-refund's reference marks amount, description (at most 255 characters; unlike a
+  // payment's, not documented as truncated) and metadata (may be null) as required.
   const amount = v.parseAmount(body.amount, "amount", { required: true, currency: payment.currency })!.amount
-  const description = v.optionalString(body, "description", { maxLength: 255, overLength: "reject" }) ?? ""
-  const metadata = v.metadata(body)
+  const description = v.requiredString(body, "description", { maxLength: 255, overLength: "reject" })
+  const metadata = v.metadata(body, { required: true })
 
   const refundable = state.refundable(payment)
   if (refundable <= 0) throw unprocessable(`The payment has nothing that can be refunded (status ${payment.status}).`)
   if (amount > refundable) {
     throw unprocessable(`The amount is higher than the amount that can still be refunded (${formatted(refundable, payment.currency)}).`, "amount")
   }
-  // "Two identical refund requests were submitted on the same payment in short succession" (A.1).
+  // "Two identical refund requests were submitted on the same payment in short succession" (create-refund's 409).
   const fingerprint = canonicalJson({ amount, description, metadata })
   const window = state.config.duplicateRefundWindowMs
   if (state.refundsOf(payment).some((r) => r.status !== "canceled" && r.fingerprint === fingerprint && now - r.createdAt <= window)) {
@@ -293,7 +295,10 @@ function listRefunds(ctx: RouteContext): ApiResponse {
   return hal(200, renderPage("refunds", refunds, (r) => renderRefund(r, ctx.base), page))
 }
 
-/** 204; "only … while its status field is either queued or pending" (A.1 cancel-refund). */
+/**
+ * 204; "only … while its status field is either queued or pending" (cancel-refund). The
+ * reference documents no answer for other statuses; the simulator refuses with a 422.
+ */
 function cancelRefund(ctx: RouteContext): ApiResponse {
   const payment = findPayment(ctx)
   const refund = findRefund(ctx, payment)

@@ -1,27 +1,43 @@
 /**
  * Mollie sandbox: an in-memory HTTP simulator of the part of Mollie's Payments API v2 that
  * manual capture uses. Tests, the demo and developers without credentials point
- * `MollieGateway({ baseUrl })` at it. `node:http` only; it logs nothing. Section numbers refer
- * to `reference/gateways.md`; "seed 002" is Mollie's Create capture OpenAPI.
+ * `MollieGateway({ baseUrl })` at it. `node:http` only; it logs nothing.
+ *
+ * # Sources
+ *
+ * Every rule below is Mollie's published contract, as collected (with quotes and links) in
+ * docs/gateways/mollie.md; `§x` names a section of that page. The underlying sources:
+ * - Mollie's OpenAPI document, `specs.yaml` in https://github.com/mollie/openapi (request and
+ *   response schemas, required fields, enums, error examples), rendered per operation at
+ *   https://docs.mollie.com/reference/<operationId> (create-payment, get-payment,
+ *   cancel-payment, release-authorization, create-capture, get-capture, list-captures,
+ *   create-refund, get-refund, list-refunds, cancel-refund).
+ * - https://docs.mollie.com/overview/authentication, https://docs.mollie.com/overview/handling-errors,
+ *   https://docs.mollie.com/reference/api-idempotency, https://docs.mollie.com/reference/webhooks,
+ *   https://docs.mollie.com/docs/place-a-hold-for-a-payment.
+ * Where the simulator deliberately differs (localhost URLs, control API, faults) it says so.
  *
  * # Contract
  *
- * Conventions
- * - Paths under `/v2` (A.0). Requests: JSON, or form-encoded with bracket keys
- *   (`amount[currency]=EUR`) (A.0). Responses: `application/hal+json`; every resource has
- *   `resource`, `id`, `mode`, `_links.self` and `_links.documentation` (A.3, A.4, A.6, A.8).
+ * Conventions (§conventions)
+ * - Paths under `/v2`. Requests: JSON, or form-encoded with bracket keys
+ *   (`amount[currency]=EUR`). Responses: `application/hal+json`; every resource has
+ *   `resource`, `id`, `mode`, `_links.self` and `_links.documentation`.
  * - Money: `{ currency, value }`, `value` a string with exactly the currency's decimals
- *   ("10.00" EUR, "1000" JPY, "1.500" KWD) (A.0). Anything else → 422, field `amount.value`;
+ *   ("10.00" EUR, "1000" JPY, "1.500" KWD). Anything else → 422, field `amount.value`;
  *   a malformed currency (not three upper-case letters) → 422, field `amount.currency`.
- * - Errors (A.7): `{ status, title, detail, field?, _links: { documentation } }`.
+ * - Lengths (`maxLength: 255`) count characters (code points), not UTF-16 code units.
+ * - Errors (§errors): `{ status, title, detail, field?, _links: { documentation } }`, the
+ *   documentation link being https://docs.mollie.com/overview/handling-errors. A required field
+ *   that is missing → 422 "The '<field>' field is missing", `field` set.
  *
- * Authentication (A.0)
+ * Authentication (§authentication)
  * - `Authorization: Bearer test_…` or `live_…`; anything else (also `access_…` tokens), or a
  *   key outside the start option `apiKeys` when given → 401 "Missing authentication, or failed
  *   to authenticate". The key's prefix is the `mode` of
  *   everything created with it; objects of the other mode answer 404. `testmode` in a body → 422.
  *
- * Idempotency (A.7)
+ * Idempotency (§idempotency)
  * - `Idempotency-Key` is optional and honoured on POST only (ignored on GET/DELETE). Scoped per
  *   API key; records expire after 24 h.
  * - Same key + same method, path and body (key order ignored) → the stored response, header
@@ -30,65 +46,72 @@
  *   is still being processed (e.g. held by a `delay`/`timeout` fault) → 409.
  * - Only 2xx results are stored: a refused request (4xx) may be corrected and sent again.
  *
- * Payments (A.1–A.3, A.5)
+ * Payments (§payments, §placing-a-hold)
  * - `POST /v2/payments` `{ amount, description, redirectUrl, webhookUrl?, cancelUrl?,
  *   captureMode? ("automatic" default | "manual"), method?, cardToken?, metadata? }` → 201
  *   payment, status `open`, `_links.checkout` → this simulator's `/checkout/{id}`.
- *   422 fields: `amount`, `amount.currency`, `amount.value`, `description` (required; > 255
- *   is truncated, A.2), `redirectUrl` (required), `webhookUrl`/`cancelUrl` (http(s) URL; unlike
- *   Mollie, localhost is allowed), `captureMode`, `method` (manual capture only for creditcard,
- *   klarna, billie, riverty, A.3), `metadata` (> 1024 bytes of JSON, A.2).
+ *   422 fields: `amount`, `amount.currency`, `amount.value`, `description` (required; longer
+ *   than 255 characters is truncated, as create-payment documents), `redirectUrl` (required),
+ *   `webhookUrl`/`cancelUrl` (http(s) URL; unlike Mollie, localhost is allowed), `captureMode`,
+ *   `method` (manual capture only for creditcard, klarna, billie, riverty), `metadata`
+ *   (> 1024 bytes of JSON).
  * - Payment object: `status` (open, pending, authorized, paid, canceled, expired, failed),
  *   `amount`, `amountCaptured` (manual payments; succeeded captures only), `amountRefunded` and
- *   `amountRemaining` (= captured − refunded: the REFUNDABLE amount, A.3/G.6; present once
+ *   `amountRemaining` (= captured − refunded: the REFUNDABLE amount; present once
  *   something is captured), `isCancelable` (omitted when final), `captureBefore` (authorized
- *   only: authorizedAt + 7 days, the shortest card window in A.3), `authorizedAt`, `paidAt`,
+ *   only: authorizedAt + 7 days, the shortest card window), `authorizedAt`, `paidAt`,
  *   `canceledAt`, `expiredAt`, `failedAt`, `expiresAt`, `captureMode`, `method`, `metadata`,
- *   `redirectUrl`, `webhookUrl`, `_links.captures`/`refunds` when there are any.
+ *   `redirectUrl`, `webhookUrl`, `profileId`, `sequenceType`, `_links.self`/`dashboard`,
+ *   `_links.captures`/`refunds` when there are any.
  * - `GET /v2/payments/{id}[?embed=captures,refunds]` → 200 | 404 "No payment exists with token tr_…".
  * - `DELETE /v2/payments/{id}` → 200 payment `canceled` while `isCancelable` (open; authorized
  *   with no pending/succeeded capture and not released), else 422 "The payment cannot be
- *   cancelled.".
+ *   cancelled".
  * - `POST /v2/payments/{id}/release-authorization` → 202, empty body, when `authorized`; else
  *   422 "Authorization cannot be released because the payment is not in the authorized state."
  *   Applied at once: `canceled` without captures, `paid` with a succeeded one, still
  *   `authorized` (nothing capturable) until a pending capture settles.
  *
- * Hosted checkout (A.3): see checkout.ts — `GET|POST /checkout/{id}`, actions authorize,
- * pending, fail, cancel, expire; the webhook is called for every status but open/pending.
+ * Hosted checkout (§placing-a-hold): see checkout.ts — `GET|POST /checkout/{id}`, actions
+ * authorize, pending, fail, cancel, expire; the webhook is called for every status but
+ * open/pending.
  *
- * Captures (A.4, seed 002)
- * - `POST /v2/payments/{id}/captures` `{ amount?, description? (≤ 255, else 422), metadata? }`
- *   → 201 capture `{ resource: "capture", id: "cpt_…", mode, amount, status: "pending",
- *   description?, metadata, paymentId, createdAt, _links: { self, payment, documentation } }`.
+ * Captures (§captures, §placing-a-hold)
+ * - `POST /v2/payments/{id}/captures` `{ amount?, description? (≤ 255 characters, else 422),
+ *   metadata? }` → 201 capture `{ resource: "capture", id: "cpt_…", mode, amount, status:
+ *   "pending", description?, metadata, paymentId, createdAt, _links: { self, payment,
+ *   documentation } }`.
  *   No amount: everything still capturable. 422 when the payment is not `authorized` (or was
  *   released, or is not captureMode manual); `amount.currency` when it differs from the
  *   payment's; field `amount` when above what is still capturable (amount − captured − pending).
- * - One capture per payment by default (A.4): a second one while the first is pending or
+ * - One capture per payment by default: a second one while the first is pending or
  *   succeeded → 422, and a succeeded partial capture releases the rest (payment `paid`). With
  *   `multiCapture` (config, fixed per payment at creation) the payment stays `authorized` until
  *   fully captured (`paid`) or released.
  * - Asynchronous: after `captureDelayMs` the capture becomes `succeeded`, or `failed` when
  *   configured (`failNextCaptures`, `failCapturesFor`; a failed capture leaves the payment
- *   authorized); then the payment's webhook is called (A.4: "We will call your webhook when the
- *   status changes").
+ *   authorized); then the payment's webhook is called.
  * - `GET …/captures/{captureId}` → 200 | 404; `GET …/captures[?from=&limit=]` → `{ count,
  *   _embedded: { captures }, _links: { self, previous, next, documentation } }`, oldest first,
  *   limit 1–250 (default 50), else 400 field `limit`; unknown `from` → 400 field `from`.
  *
- * Refunds (A.1, A.6)
- * - `POST /v2/payments/{id}/refunds` `{ amount (required), description? (≤ 255), metadata? }`
+ * Refunds (§refunds)
+ * - `POST /v2/payments/{id}/refunds` `{ amount, description, metadata }`, all three required
+ *   as create-refund's reference marks them (422 "The '<field>' field is missing"; a blank
+ *   description counts as missing; `metadata` may be null). `description` longer than 255
+ *   characters → 422 (not truncated: Mollie documents truncation for payments only).
  *   → 201 refund `{ resource: "refund", id: "re_…", mode, amount, status: "queued",
  *   description, metadata, paymentId, createdAt, _links }`. Bounded by `amountRemaining`
  *   (422 field `amount`; 422 when nothing is refundable). The same amount, description and
  *   metadata on one payment within `duplicateRefundWindowMs` → 409 "A duplicate refund has been
  *   detected" (an idempotent replay is not a duplicate).
  * - After `refundDelayMs`: `refunded` (or `failed`, `failNextRefunds`), then the webhook.
- * - `GET …/refunds[/{refundId}]`: canceled refunds are gone (404, A.1). `DELETE
- *   …/refunds/{refundId}` → 204 while `queued`/`pending`, else 422.
+ * - `GET …/refunds[/{refundId}]`: canceled refunds are gone (404). `DELETE
+ *   …/refunds/{refundId}` → 204 while `queued`/`pending`, else 422 (the reference documents
+ *   no answer for that case).
  * - Unknown `/v2` path → 404; known path, other method → 405.
  *
- * Webhooks (A.7): see webhooks.ts — form-encoded `id=tr_…`, `User-Agent: Mollie HTTP
+ * Webhooks (§webhooks): see webhooks.ts — form-encoded `id=tr_…`, `User-Agent: Mollie HTTP
  * client/1.0`, retried on non-2xx, logged.
  *
  * Concurrency: a request's checks and mutation run synchronously, so requests on one payment
@@ -216,7 +239,7 @@ function mollieRoutes(ctx: Context): SimulatorRoutes {
 async function handleApi(ctx: Context, { req, method, url, rawBody }: SimulatorRequest, respond: RespondWithFault): Promise<void> {
   const { state } = ctx
   // Mark the idempotency key as in flight before any fault delay, so a second request with the
-  // same key during the first one's processing gets Mollie's 409 (A.7).
+  // same key during the first one's processing gets Mollie's 409 (docs/gateways/mollie.md#idempotency).
   const auth = authenticate(header(req, "authorization"), state.allowedKeys)
   const key = header(req, "idempotency-key")?.trim()
   let owner: symbol | undefined

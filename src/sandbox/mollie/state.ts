@@ -68,12 +68,12 @@ export type RefundRecord = {
   metadata: unknown
   status: RefundStatus
   createdAt: number
-  /** The canonical request body, for Mollie's duplicate-refund check (A.1 create-refund 409). */
+  /** The canonical request body, for Mollie's duplicate-refund check (create-refund's 409). */
   fingerprint: string
   willFail: boolean
 }
 
-/** A stored response, replayed verbatim for the same key and request (A.7). */
+/** A stored response, replayed verbatim for the same key and request (docs/gateways/mollie.md#idempotency). */
 export type IdempotencyRecord = { fingerprint: string; status: number; body: string; createdAt: number }
 
 export type MollieSandboxConfig = {
@@ -84,7 +84,7 @@ export type MollieSandboxConfig = {
   /**
    * Several partial captures per payment (the payment stays `authorized` until fully captured
    * or released). Default false: one capture per payment, the rest released, payment `paid`
-   * (gateways.md A.4). Fixed per payment when it is created.
+   * (docs/gateways/mollie.md#placing-a-hold). Fixed per payment when it is created.
    */
   multiCapture: boolean
   /** The next N captures settle `failed`. */
@@ -93,7 +93,7 @@ export type MollieSandboxConfig = {
   failCapturesFor: string[]
   /** The next N refunds end `failed`. */
   failNextRefunds: number
-  /** Identical refund requests on one payment within this window → 409 (A.1). Default 2000. */
+  /** Identical refund requests on one payment within this window → 409 (create-refund). Default 2000. */
   duplicateRefundWindowMs: number
   /** Delivery attempts per webhook (non-2xx or no answer → retry). Default 3. */
   webhookAttempts: number
@@ -131,12 +131,12 @@ export type Effects = {
   webhook(payment: PaymentRecord, event: WebhookEvent): void
 }
 
-/** Payment statuses after which nothing changes any more (A.3: "definitive"). */
+/** Payment statuses after which nothing changes any more (paid, canceled, expired, failed). */
 export const FINAL_PAYMENT_STATUSES: ReadonlySet<PaymentStatus> = new Set(["paid", "canceled", "expired", "failed"])
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-/** Mollie-looking ids: `tr_` + 10 base62 characters (A.1 id prefixes). */
+/** Mollie-looking ids: `tr_` + 10 base62 characters (the id prefixes, docs/gateways/mollie.md#conventions). */
 export function mollieId(prefix: "tr_" | "cpt_" | "re_" | "whk_"): string {
   const bytes = randomBytes(10)
   let out = prefix
@@ -200,12 +200,12 @@ export class MollieSandboxState {
     return Math.max(0, payment.amount - this.captured(payment) - this.pendingCaptured(payment))
   }
 
-  /** Mollie's `amountRemaining`: what can still be REFUNDED (A.3, G.6). */
+  /** Mollie's `amountRemaining`: what can still be REFUNDED (docs/gateways/mollie.md#payments). */
   refundable(payment: PaymentRecord): number {
     return Math.max(0, this.captured(payment) - this.refunded(payment))
   }
 
-  /** A.3 `isCancelable`; undefined (omitted) once the payment is final. */
+  /** `isCancelable`; undefined (omitted) once the payment is final (docs/gateways/mollie.md#payments). */
   isCancelable(payment: PaymentRecord): boolean | undefined {
     if (FINAL_PAYMENT_STATUSES.has(payment.status)) return undefined
     if (payment.status === "open") return true
@@ -237,7 +237,7 @@ export class MollieSandboxState {
         payment.failedAt = now
         break
       default:
-        // open and pending call no webhook (A.3, status-changes.rst).
+        // open and pending call no webhook (docs/gateways/mollie.md#webhooks).
         return undefined
     }
     return `payment.${status}`
@@ -246,8 +246,9 @@ export class MollieSandboxState {
   /**
    * After a capture settled or the authorization was released: an authorized payment becomes
    * `paid` once fully captured, or once the rest is released with something captured, and
-   * `canceled` when released with nothing captured (A.5 release-authorization). With one
-   * capture per payment, the first successful capture releases the rest (A.4). Returns the
+   * `canceled` when released with nothing captured (release-authorization). With one
+   * capture per payment, the first successful capture releases the rest
+   * (docs/gateways/mollie.md#placing-a-hold). Returns the
    * webhook event of the status change, if there was one.
    */
   advance(payment: PaymentRecord): WebhookEvent | undefined {

@@ -1,11 +1,12 @@
 /**
  * Request bodies of the Mollie simulator: JSON (what SDKs send) or form-encoded with bracket
- * keys (`amount[currency]=EUR`, what Mollie's curl examples send; gateways.md A.0), and the
- * field checks, each answering 422 with Mollie's `field` (e.g. `amount.value`).
+ * keys (`amount[currency]=EUR`, what Mollie's curl examples send;
+ * docs/gateways/mollie.md#conventions), and the field checks, each answering 422 with Mollie's
+ * `field` (e.g. `amount.value`).
  */
 import { currencyExponent } from "../../domain"
 import { parseJsonObject } from "../shared/json-body"
-import { badRequest, unprocessable } from "./errors"
+import { badRequest, missingField, unprocessable } from "./errors"
 
 export type Body = Record<string, unknown>
 
@@ -50,18 +51,18 @@ export function parseBody(raw: string, contentType: string | undefined): Body {
 export type ParsedAmount = { amount: number; currency: string }
 
 /**
- * A Mollie amount `{ currency, value }` in minor units. `value` is a string with exactly the
- * currency's decimals (A.0: "a string with exact decimals"; "10.00" EUR, "1000" JPY, "1.500"
- * KWD). With `currency`, the amount must be in that currency (seed 002's example error:
- * field `amount.currency`).
+ * A Mollie amount `{ currency, value }` in minor units. `value` is "a string containing an
+ * exact monetary amount in the given currency" ("10.00" EUR, "1000" JPY, "1.500" KWD;
+ * docs/gateways/mollie.md#conventions). With `currency`, the amount must be in that currency
+ * (create-capture's 422 example: field `amount.currency`).
  */
 export function parseAmount(
   raw: unknown,
   field: string,
-  opts: { required: boolean; requiredDetail?: string; currency?: string }
+  opts: { required: boolean; currency?: string }
 ): ParsedAmount | undefined {
   if (raw === undefined || raw === null) {
-    if (opts.required) throw unprocessable(opts.requiredDetail ?? "The amount is required.", field)
+    if (opts.required) throw missingField(field)
     return undefined
   }
   if (!isRecord(raw)) throw unprocessable("The amount must be an object with currency and value.", field)
@@ -85,28 +86,41 @@ export function parseAmount(
   return { amount: minor, currency }
 }
 
-/** Optional string; longer than `maxLength` is truncated (payments, A.2) or refused (422). */
-export function optionalString(
-  body: Body,
-  field: string,
-  opts: { maxLength?: number; overLength?: "truncate" | "reject" } = {}
-): string | undefined {
+export type StringOptions = { maxLength?: number; overLength?: "truncate" | "reject" }
+
+/**
+ * Optional string; longer than `maxLength` characters is truncated (a payment's description,
+ * docs/gateways/mollie.md#payments) or refused (422). Characters are code points, as JSON
+ * Schema's `maxLength` counts them: an emoji is one character, though two UTF-16 code units.
+ */
+export function optionalString(body: Body, field: string, opts: StringOptions = {}): string | undefined {
   const value = body[field]
   if (value === undefined || value === null) return undefined
   if (typeof value !== "string") throw unprocessable(`The ${field} must be a string.`, field)
   const max = opts.maxLength ?? 255
-  if (value.length > max) {
-    if (opts.overLength === "truncate") return value.slice(0, max)
+  const characters = [...value]
+  if (characters.length > max) {
+    if (opts.overLength === "truncate") return characters.slice(0, max).join("")
     throw unprocessable(`The ${field} must be at most ${max} characters.`, field)
   }
   return value
 }
 
-/** An http(s) URL. Unlike Mollie, localhost is allowed: that is where tests listen (A.2). */
-export function optionalUrl(body: Body, field: string, requiredDetail?: string): string | undefined {
+/** A string the reference lists as required: absent, null or blank → 422 "The 'x' field is missing". */
+export function requiredString(body: Body, field: string, opts: StringOptions = {}): string {
+  const value = optionalString(body, field, opts)
+  if (value === undefined || value.trim() === "") throw missingField(field)
+  return value
+}
+
+/**
+ * An http(s) URL. Unlike Mollie, localhost is allowed: that is where tests listen (Mollie's
+ * `webhookUrl` "must be reachable from Mollie's point of view, so you cannot use localhost").
+ */
+export function optionalUrl(body: Body, field: string, opts: { required?: boolean } = {}): string | undefined {
   const value = body[field]
   if (value === undefined || value === null || value === "") {
-    if (requiredDetail) throw unprocessable(requiredDetail, field)
+    if (opts.required) throw missingField(field)
     return undefined
   }
   let url: URL | undefined
@@ -123,10 +137,17 @@ export function optionalUrl(body: Body, field: string, requiredDetail?: string):
 
 export const MAX_METADATA_BYTES = 1024
 
-/** A.2: string, number, object, string[] or null; "up to approximately 1kB". */
-export function metadata(body: Body): unknown {
+/**
+ * `components.schemas.metadata`: string, number, object, string[] or null; "up to approximately
+ * 1kB" (docs/gateways/mollie.md#conventions). `required`: the field must be present (null is a
+ * value), as create-refund's reference has it.
+ */
+export function metadata(body: Body, opts: { required?: boolean } = {}): unknown {
   const value = body.metadata
-  if (value === undefined) return null
+  if (value === undefined) {
+    if (opts.required) throw missingField("metadata")
+    return null
+  }
   const ok =
     value === null ||
     typeof value === "string" ||

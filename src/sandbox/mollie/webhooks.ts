@@ -1,5 +1,5 @@
 /**
- * Webhook calls of the Mollie simulator, as Mollie makes them (gateways.md A.7): a POST to the
+ * Webhook calls of the Mollie simulator, as Mollie makes them (docs/gateways/mollie.md#webhooks): a POST to the
  * payment's `webhookUrl` with `Content-Type: application/x-www-form-urlencoded`, body
  * `id=tr_…` only (unsigned; the receiver must fetch the payment), `User-Agent: Mollie HTTP
  * client/1.0`. A non-2xx answer or no answer is retried (`webhookAttempts`, spaced

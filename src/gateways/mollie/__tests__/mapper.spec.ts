@@ -13,11 +13,13 @@ import {
   medusaKeyOf,
   parseRetryAfter,
   redactSecrets,
+  refundDescription,
   toCaptureResult,
   toMollieAmount,
   toPaymentSnapshot,
   toRefundResult,
   transportError,
+  truncateCharacters,
 } from "../mapper"
 import type { MollieCapture, MollieCaptureStatus, MolliePayment, MolliePaymentStatus, MollieRefund, MollieRefundStatus } from "../types"
 
@@ -117,7 +119,7 @@ describe("payment status", () => {
   })
 })
 
-describe("capturable amount (not amountRemaining: that is refundable, G.6)", () => {
+describe("capturable amount (not amountRemaining: that is refundable, docs/gateways/mollie.md#payments)", () => {
   it.each([
     ["authorized, nothing captured", payment({ amountRemaining: eur("0.00") }), 1000],
     ["authorized, captured 4.00", payment({ amountCaptured: eur("4.00"), amountRemaining: eur("4.00") }), 600],
@@ -167,6 +169,83 @@ describe("toPaymentSnapshot", () => {
   })
 })
 
+describe("payment fields the reference marks nullable", () => {
+  it("reads a payment whose optional fields are null", () => {
+    const wire = payment({
+      status: "open",
+      amountCaptured: undefined,
+      method: null,
+      metadata: null,
+      redirectUrl: null,
+      webhookUrl: null,
+      isCancelable: null,
+      captureBefore: null,
+      authorizedAt: null,
+      paidAt: null,
+      expiresAt: null,
+    })
+    expect(isPaymentWire(wire)).toBe(true)
+    expect(toPaymentSnapshot(wire)).toMatchObject({ status: "requires_more", amountCaptured: 0, amountCapturable: 0 })
+  })
+})
+
+describe("refund description (required by create-refund, at most 255 characters)", () => {
+  it("is the operator's note when there is one, trimmed", () => {
+    expect(refundDescription({ note: "  One mug arrived broken ", refundId: "capref_1", orderDisplayId: 7 })).toBe("One mug arrived broken")
+  })
+
+  it.each([
+    [{ refundId: "capref_1", orderDisplayId: 1001 }, "Refund capref_1 of order #1001"],
+    [{ refundId: "capref_1", orderDisplayId: 0 }, "Refund capref_1 of order #0"],
+    [{ refundId: "capref_1", orderDisplayId: null }, "Refund capref_1"],
+    [{ refundId: "capref_1" }, "Refund capref_1"],
+    [{ note: "", refundId: "capref_1", orderDisplayId: 5 }, "Refund capref_1 of order #5"],
+    [{ note: " \n\t", refundId: "capref_1", orderDisplayId: 5 }, "Refund capref_1 of order #5"],
+    [{ note: null, orderDisplayId: 5 }, "Refund of order #5"],
+    [{}, "Refund"],
+  ])("falls back to naming the refund and its order: %j → %j", (input, expected) => {
+    expect(refundDescription(input)).toBe(expected)
+  })
+
+  it("never exceeds 255 characters, and never sends an empty one", () => {
+    const long = refundDescription({ note: "x".repeat(1000) })
+    expect(long).toHaveLength(255)
+    expect(long.endsWith("\u2026")).toBe(true)
+    expect(refundDescription({ note: "x".repeat(255) })).toBe("x".repeat(255))
+    expect(refundDescription({ refundId: "r".repeat(300) }).length).toBeLessThanOrEqual(255)
+  })
+})
+
+describe("truncateCharacters: the limit counts characters (code points), as JSON Schema's maxLength does", () => {
+  const emoji = "\u{1F600}" // one character, two UTF-16 code units
+
+  it("leaves text within the limit alone, however many UTF-16 code units it takes", () => {
+    expect(truncateCharacters(emoji.repeat(255), 255)).toBe(emoji.repeat(255))
+    expect(truncateCharacters("abc", 3)).toBe("abc")
+  })
+
+  it("cuts to the limit with an ellipsis, never through a surrogate pair", () => {
+    const cut = truncateCharacters(emoji.repeat(300), 255)
+    expect([...cut]).toHaveLength(255)
+    expect(cut).toBe(emoji.repeat(254) + "\u2026")
+    // A lone surrogate is not text: encoding it (as JSON bodies do, as UTF-8) would throw.
+    expect(() => encodeURIComponent(cut)).not.toThrow()
+  })
+
+  it("never splits a character made of several code points (flags, accents, joined emoji)", () => {
+    const flag = "\u{1F1F3}\u{1F1F1}" // NL: two code points, one character on screen
+    const accented = "e\u0301" // e + combining acute
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}" // five code points
+    expect(truncateCharacters("ab" + flag + "cd", 4)).toBe("ab\u2026")
+    expect(truncateCharacters("a" + accented + "bc", 3)).toBe("a\u2026")
+    expect(truncateCharacters("a" + family + "b", 5)).toBe("a\u2026")
+  })
+
+  it("drops trailing whitespace before the ellipsis", () => {
+    expect(truncateCharacters("abc   defgh", 7)).toBe("abc\u2026")
+  })
+})
+
 describe("capture and refund statuses", () => {
   it.each([
     ["pending", "pending"],
@@ -213,7 +292,7 @@ describe("capture and refund statuses", () => {
   })
 })
 
-describe("errorFromResponse (A.7 bodies → GatewayError)", () => {
+describe("errorFromResponse (error-response bodies → GatewayError)", () => {
   const body = (status: number, detail: string, field?: string) => ({
     status,
     title: "t",

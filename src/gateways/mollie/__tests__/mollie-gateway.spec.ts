@@ -6,6 +6,7 @@ import { startMollieSandbox, type MollieSandboxHandle } from "../../../sandbox/m
 import { eventually, startWebhookReceiver, type WebhookReceiver } from "../../../sandbox/mollie/__tests__/helpers"
 import { GatewayError, type CaptureResult } from "../../gateway"
 import { MollieGateway, type MollieGatewayOptions } from ".."
+import type { CreateRefundBody, MollieRefund } from "../types"
 
 const API_KEY = "test_gatewayspec0000000000000001"
 
@@ -452,7 +453,7 @@ describe("refunds", () => {
     // Our refunds differ by medusa_key, so two equal partial refunds are both accepted.
     await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: "r_a" })
     await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: "r_b" })
-    const body = { amount: { currency: "EUR", value: "1.00" } }
+    const body = { amount: { currency: "EUR", value: "1.00" }, description: "Same refund", metadata: null }
     await gateway.client.createRefund(ref, body, "raw_1")
     await expect(gateway.client.createRefund(ref, body, "raw_2")).rejects.toMatchObject({
       type: "invalid_request_error",
@@ -477,5 +478,67 @@ describe("refunds", () => {
     await expect(gateway.refund({ paymentRef: "tr_x", amount: 1.5, currency: "eur", idempotencyKey: "k" })).rejects.toMatchObject({ param: "amount" })
     await expect(gateway.capture({ paymentRef: "tr_x", amount: 100, currency: "euro", idempotencyKey: "k" })).rejects.toMatchObject({ param: "currency" })
     expect(sandbox.state.requests).toBe(before)
+  })
+})
+
+describe("refund description (create-refund lists it as required)", () => {
+  async function capturedPayment(amount = 1000): Promise<string> {
+    const ref = await authorizedPayment(amount)
+    const capture = await gateway.capture({ paymentRef: ref, amount, currency: "eur", idempotencyKey: key("cap") })
+    await settled(ref, capture.gatewayCaptureId!)
+    return ref
+  }
+
+  /** What Mollie (the simulator) stored for the refund. */
+  const sentDescription = (refundId: string | undefined): string | undefined => sandbox.state.refunds.get(refundId!)?.description
+
+  it("a client that leaves the description out gets Mollie's 422 for field description", async () => {
+    const ref = await capturedPayment()
+    const body = { amount: { currency: "EUR", value: "1.00" }, metadata: null } as unknown as CreateRefundBody
+    await expect(gateway.client.createRefund(ref, body, key("raw"))).rejects.toMatchObject({
+      type: "invalid_request_error",
+      httpStatus: 422,
+      param: "description",
+      retryable: false,
+    })
+  })
+
+  it("without a note: Refund <refund id> of order #<display id>", async () => {
+    const ref = await capturedPayment()
+    const result = await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: "capref_01", refundId: "capref_01", orderDisplayId: 1001 })
+    expect(result.status).toBe("pending")
+    expect(sentDescription(result.gatewayRefundId)).toBe("Refund capref_01 of order #1001")
+    expect((result.raw as MollieRefund).description).toBe("Refund capref_01 of order #1001")
+  })
+
+  it("without a note or an order: Refund <refund id>", async () => {
+    const ref = await capturedPayment()
+    const result = await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: "capref_02", refundId: "capref_02", orderDisplayId: null })
+    expect(sentDescription(result.gatewayRefundId)).toBe("Refund capref_02")
+  })
+
+  it("the operator's note, when there is one (and a blank note is no note)", async () => {
+    const ref = await capturedPayment()
+    const noted = await gateway.refund({
+      paymentRef: ref,
+      amount: 100,
+      currency: "eur",
+      idempotencyKey: key("ref"),
+      refundId: "capref_03",
+      orderDisplayId: 7,
+      description: "One mug arrived broken",
+    })
+    expect(sentDescription(noted.gatewayRefundId)).toBe("One mug arrived broken")
+    const blank = await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: key("ref"), refundId: "capref_04", orderDisplayId: 7, description: "   " })
+    expect(sentDescription(blank.gatewayRefundId)).toBe("Refund capref_04 of order #7")
+  })
+
+  it("a note longer than Mollie's 255 characters is shortened, not refused", async () => {
+    const ref = await capturedPayment()
+    const note = "\u{1F4E6}".repeat(300) // 300 characters, 600 UTF-16 code units
+    const result = await gateway.refund({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: key("ref"), refundId: "capref_05", description: note })
+    const sent = sentDescription(result.gatewayRefundId)!
+    expect([...sent]).toHaveLength(255)
+    expect(sent).toBe("\u{1F4E6}".repeat(254) + "\u2026")
   })
 })

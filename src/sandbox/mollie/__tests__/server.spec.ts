@@ -59,7 +59,7 @@ describe("startMollieSandbox", () => {
   })
 })
 
-describe("authentication (A.0)", () => {
+describe("authentication (docs/gateways/mollie.md#authentication)", () => {
   it.each([
     ["no header", null],
     ["an organization token", "access_abcdefghij"],
@@ -70,7 +70,8 @@ describe("authentication (A.0)", () => {
     expect(res.status).toBe(401)
     expect(res.headers.get("content-type")).toContain("application/hal+json")
     expect(res.body).toMatchObject({ status: 401, title: "Unauthorized Request", detail: "Missing authentication, or failed to authenticate" })
-    expect(res.body._links.documentation.href).toBe("https://docs.mollie.com/errors")
+    // The error-response schema's "generic Mollie API error handling guide", as the reference's 429 example links it.
+    expect(res.body._links.documentation).toEqual({ href: "https://docs.mollie.com/overview/handling-errors", type: "text/html" })
   })
 
   it("with apiKeys, only those keys authenticate", async () => {
@@ -95,7 +96,7 @@ describe("authentication (A.0)", () => {
   })
 })
 
-describe("create payment (A.2)", () => {
+describe("create payment (docs/gateways/mollie.md#payments)", () => {
   it("returns an open payment with a checkout link on this simulator", async () => {
     const payment = await createPayment({ metadata: { cart_id: "cart_1" } })
     expect(payment).toMatchObject({
@@ -152,6 +153,16 @@ describe("create payment (A.2)", () => {
   it("truncates a description longer than 255 characters instead of refusing it", async () => {
     const payment = await createPayment({ description: "d".repeat(300) })
     expect(payment.description).toHaveLength(255)
+  })
+
+  it("counts and truncates the description in characters, never splitting one", async () => {
+    const payment = await createPayment({ description: "\u{1F600}".repeat(300) })
+    expect(payment.description).toBe("\u{1F600}".repeat(255))
+  })
+
+  it("reports a missing description the way the reference's example shows it", async () => {
+    const res = await call("POST", "/v2/payments", { body: paymentBody({ description: undefined }) })
+    expect(res.body).toMatchObject({ status: 422, detail: "The 'description' field is missing", field: "description" })
   })
 
   it("accepts form-encoded bodies with bracket keys (curl style)", async () => {
@@ -240,7 +251,7 @@ describe("hosted checkout", () => {
   })
 })
 
-describe("captures (A.4, seed 002)", () => {
+describe("captures (docs/gateways/mollie.md#captures)", () => {
   it("is pending, then succeeded, then the webhook; one capture per payment releases the rest", async () => {
     const id = await authorized()
     await hooks.waitFor(1)
@@ -274,6 +285,14 @@ describe("captures (A.4, seed 002)", () => {
     })
   })
 
+  it("takes a description of 255 characters even when they are 510 UTF-16 code units", async () => {
+    const id = await authorized()
+    const description = "\u{1F600}".repeat(255)
+    const res = await call("POST", `/v2/payments/${id}/captures`, { body: { description } })
+    expect(res.status).toBe(201)
+    expect(res.body.description).toBe(description)
+  })
+
   it("captures everything when no amount is given", async () => {
     const id = await authorized({ amount: { currency: "JPY", value: "1500" } })
     const res = await call("POST", `/v2/payments/${id}/captures`, { body: {} })
@@ -285,6 +304,7 @@ describe("captures (A.4, seed 002)", () => {
     [{ amount: { currency: "EUR", value: "1.0" } }, "amount.value"],
     [{ amount: { currency: "EUR", value: "10.01" } }, "amount"],
     [{ description: "x".repeat(256) }, "description"],
+    [{ description: "\u{1F600}".repeat(256) }, "description"],
   ])("422 with the right field, case %#", async (body, field) => {
     const id = await authorized()
     const res = await call("POST", `/v2/payments/${id}/captures`, { body })
@@ -356,7 +376,7 @@ describe("captures (A.4, seed 002)", () => {
   })
 })
 
-describe("release and cancel (A.5)", () => {
+describe("release and cancel (docs/gateways/mollie.md#placing-a-hold)", () => {
   it("release-authorization: 202 without body, payment canceled, webhook; twice → 422", async () => {
     const id = await authorized()
     const res = await call("POST", `/v2/payments/${id}/release-authorization`)
@@ -385,19 +405,28 @@ describe("release and cancel (A.5)", () => {
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ status: "canceled", canceledAt: expect.any(String) })
     const again = await call("DELETE", `/v2/payments/${open.id}`)
-    expect(again).toMatchObject({ status: 422, body: { detail: "The payment cannot be cancelled." } })
+    // The cancel-payment reference's 422 example, word for word.
+    expect(again).toMatchObject({ status: 422, body: { detail: "The payment cannot be cancelled" } })
     const id = await authorized()
     expect((await call("DELETE", `/v2/payments/${id}`)).body.status).toBe("canceled")
   })
 })
 
-describe("refunds (A.6)", () => {
+describe("refunds (docs/gateways/mollie.md#refunds)", () => {
   async function paid(value = "10.00"): Promise<string> {
     const id = await authorized()
     await call("POST", `/v2/payments/${id}/captures`, { body: { amount: { currency: "EUR", value } } })
     await eventually(async () => ((await call("GET", `/v2/payments/${id}`)).body.status === "paid" ? true : undefined))
     return id
   }
+
+  /** A create-refund body with everything Mollie's reference marks required. */
+  const refundBody = (value: string, over: Record<string, unknown> = {}) => ({
+    amount: { currency: "EUR", value },
+    description: `Refund of ${value}`,
+    metadata: null,
+    ...over,
+  })
 
   it("queued, then refunded, then the webhook; bounded by amountRemaining", async () => {
     const id = await paid("8.00")
@@ -408,7 +437,7 @@ describe("refunds (A.6)", () => {
     expect(refund.body).toMatchObject({ resource: "refund", status: "queued", amount: { value: "3.00" }, description: "Broken", paymentId: id })
     expect(refund.body.id).toMatch(/^re_/)
     expect((await call("GET", `/v2/payments/${id}`)).body).toMatchObject({ amountRefunded: { value: "3.00" }, amountRemaining: { value: "5.00" } })
-    const over = await call("POST", `/v2/payments/${id}/refunds`, { body: { amount: { currency: "EUR", value: "5.01" } } })
+    const over = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("5.01") })
     expect(over).toMatchObject({ status: 422, body: { field: "amount" } })
     await eventually(async () =>
       (await call("GET", `/v2/payments/${id}/refunds/${refund.body.id}`)).body.status === "refunded" ? true : undefined
@@ -417,9 +446,63 @@ describe("refunds (A.6)", () => {
     expect(webhooks).toEqual(["payment.authorized", "capture.succeeded", "refund.refunded"])
   })
 
+  it("answers every field create-refund's reference marks required (description, metadata), as sent", async () => {
+    const id = await paid()
+    const res = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { description: "Refund 1 of order #7" }) })
+    expect(res.status).toBe(201)
+    for (const field of ["resource", "id", "mode", "amount", "status", "createdAt", "description", "metadata", "paymentId", "_links"]) {
+      expect(res.body).toHaveProperty(field)
+    }
+    expect(res.body).toMatchObject({ description: "Refund 1 of order #7", metadata: null })
+    expect(Object.keys(res.body._links)).toEqual(["self", "payment", "documentation"])
+  })
+
+  it.each([
+    ["no description", { description: undefined }, "description"],
+    ["a null description", { description: null }, "description"],
+    ["a blank description", { description: "  " }, "description"],
+    ["a description that is not a string", { description: 12 }, "description"],
+    ["a description of 256 characters", { description: "x".repeat(256) }, "description"],
+    ["no metadata", { metadata: undefined }, "metadata"],
+  ])("422 for %s, and nothing is refunded", async (_, over, field) => {
+    const id = await paid()
+    const res = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", over) })
+    expect(res.status).toBe(422)
+    expect(res.body).toMatchObject({ status: 422, title: "Unprocessable Entity", field })
+    expect(sandbox.state.counts().refunds).toBe(0)
+  })
+
+  it("a missing required field is reported the way the reference's example shows it", async () => {
+    const id = await paid()
+    const res = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { description: undefined }) })
+    expect(res.body.detail).toBe("The 'description' field is missing")
+    expect((await call("POST", `/v2/payments/${id}/refunds`, { body: {} })).body).toMatchObject({
+      field: "amount",
+      detail: "The 'amount' field is missing",
+    })
+  })
+
+  it("counts the 255-character limit in characters, not UTF-16 code units", async () => {
+    const id = await paid()
+    const emoji = "\u{1F600}".repeat(255) // 255 characters, 510 UTF-16 code units
+    const ok = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { description: emoji }) })
+    expect(ok.status).toBe(201)
+    expect(ok.body.description).toBe(emoji)
+    const over = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { description: emoji + "x" }) })
+    expect(over).toMatchObject({ status: 422, body: { field: "description" } })
+  })
+
+  it("accepts a form-encoded refund (curl style)", async () => {
+    const id = await paid()
+    const form = new URLSearchParams({ "amount[currency]": "EUR", "amount[value]": "1.00", description: "Form refund", "metadata[k]": "v" })
+    const res = await call("POST", `/v2/payments/${id}/refunds`, { form: form.toString() })
+    expect(res.status).toBe(201)
+    expect(res.body).toMatchObject({ description: "Form refund", metadata: { k: "v" } })
+  })
+
   it("409 for an identical refund in short succession, not for a different one", async () => {
     const id = await paid()
-    const body = { amount: { currency: "EUR", value: "1.00" }, description: "same" }
+    const body = refundBody("1.00", { description: "same" })
     expect((await call("POST", `/v2/payments/${id}/refunds`, { body })).status).toBe(201)
     const dup = await call("POST", `/v2/payments/${id}/refunds`, { body })
     expect(dup).toMatchObject({ status: 409, body: { title: "Conflict", detail: "A duplicate refund has been detected" } })
@@ -428,16 +511,18 @@ describe("refunds (A.6)", () => {
 
   it("validates amount (required, currency) and refuses a payment with nothing captured", async () => {
     const id = await paid()
-    expect((await call("POST", `/v2/payments/${id}/refunds`, { body: {} })).body.field).toBe("amount")
-    expect((await call("POST", `/v2/payments/${id}/refunds`, { body: { amount: { currency: "USD", value: "1.00" } } })).body.field).toBe("amount.currency")
+    expect((await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { amount: undefined }) })).body.field).toBe("amount")
+    expect((await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("1.00", { amount: { currency: "USD", value: "1.00" } }) })).body.field).toBe(
+      "amount.currency"
+    )
     const open = await authorized()
-    expect((await call("POST", `/v2/payments/${open}/refunds`, { body: { amount: { currency: "EUR", value: "1.00" } } })).status).toBe(422)
+    expect((await call("POST", `/v2/payments/${open}/refunds`, { body: refundBody("1.00") })).status).toBe(422)
   })
 
   it("cancels a queued refund (204, then 404 and gone from the list); not a refunded one", async () => {
     const id = await paid()
     await control("POST", "/config", { refundDelayMs: 5000 })
-    const refund = await call("POST", `/v2/payments/${id}/refunds`, { body: { amount: { currency: "EUR", value: "2.00" } } })
+    const refund = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("2.00") })
     const res = await call("DELETE", `/v2/payments/${id}/refunds/${refund.body.id}`)
     expect(res.status).toBe(204)
     expect((await call("GET", `/v2/payments/${id}/refunds/${refund.body.id}`)).status).toBe(404)
@@ -445,7 +530,7 @@ describe("refunds (A.6)", () => {
     expect((await call("GET", `/v2/payments/${id}`)).body.amountRefunded.value).toBe("0.00")
 
     await control("POST", "/config", { refundDelayMs: 10, failNextRefunds: 0 })
-    const done = await call("POST", `/v2/payments/${id}/refunds`, { body: { amount: { currency: "EUR", value: "2.00" } } })
+    const done = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("2.00") })
     await eventually(async () => ((await call("GET", `/v2/payments/${id}/refunds/${done.body.id}`)).body.status === "refunded" ? true : undefined))
     expect((await call("DELETE", `/v2/payments/${id}/refunds/${done.body.id}`)).status).toBe(422)
   })
@@ -453,12 +538,12 @@ describe("refunds (A.6)", () => {
   it("fails the next refund when configured", async () => {
     const id = await paid()
     await control("POST", "/config", { failNextRefunds: 1 })
-    const refund = await call("POST", `/v2/payments/${id}/refunds`, { body: { amount: { currency: "EUR", value: "2.00" } } })
+    const refund = await call("POST", `/v2/payments/${id}/refunds`, { body: refundBody("2.00") })
     await eventually(async () => ((await call("GET", `/v2/payments/${id}/refunds/${refund.body.id}`)).body.status === "failed" ? true : undefined))
   })
 })
 
-describe("idempotency (A.7)", () => {
+describe("idempotency (docs/gateways/mollie.md#idempotency)", () => {
   it("replays the stored response with Idempotent-Replayed: true and does nothing again", async () => {
     const body = paymentBody()
     const first = await call("POST", "/v2/payments", { body, key: "idem-1" })

@@ -6,7 +6,7 @@ const PAYMENT_ID = /^tr_[A-Za-z0-9]+$/
 
 /**
  * POST /hooks/captures/mollie — Mollie's webhook: a form-encoded `id=tr_…` and
- * nothing else (classic webhooks are unsigned, gateways.md A.7). The id is only
+ * nothing else (classic webhooks are unsigned, docs/gateways/mollie.md#webhooks). The id is only
  * a trigger: the payment, its captures and refunds are fetched from Mollie and
  * the ledger follows what Mollie says. An id we do not know gets 200 (Mollie
  * retries anything else) and changes nothing; a failure to reach Mollie gets a
