@@ -29,6 +29,7 @@ import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } f
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
+import { retryTransientTransaction } from "./ledger/transaction-retry"
 import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
 
 export type { Actor } from "./ledger/events"
@@ -274,7 +275,9 @@ export default class CaptureService extends TransactionBaseService {
   async applyCaptureOutcome(captureId: string, patch: OutcomePatch, actor: Actor): Promise<Capture> {
     const from = patch.status === "requested" ? ["requested" as const] : CAPTURE_STATUSES.filter((s) => canTransition(s, patch.status))
     // One database call is the whole outcome transaction (capture-writes.ts).
-    const written = await this.guard(() => writeCaptureOutcome(this.manager_, captureId, from, patch, actor))
+    const written = await this.guard(() =>
+      retryTransientTransaction(() => writeCaptureOutcome(this.manager_, captureId, from, patch, actor))
+    )
     if (written) return written
     // Nothing written: the row had moved on already; answer with it as it is.
     const current = await this.manager_.getRepository(Capture).findOne({ where: { id: captureId } })
@@ -829,6 +832,13 @@ export default class CaptureService extends TransactionBaseService {
     if (input.metadata !== undefined) assertMetadataSize(input.metadata)
     return this.write(async (m) => {
       const repo = m.getRepository(Capture)
+      // The ledger's one lock order: the payment, then the capture. Locking the
+      // capture first would deadlock with an outcome being written (it holds
+      // the payment and waits for the capture, while the event inserted here
+      // waits for the payment through its foreign key).
+      const found = await repo.findOne({ where: { id }, select: { id: true, payment_id: true } })
+      if (!found) throw ledgerErrors.notFound("Capture", id)
+      await lockPayment(m, found.payment_id)
       const capture = await repo
         .createQueryBuilder("c")
         .setLock("pessimistic_write")
@@ -853,8 +863,9 @@ export default class CaptureService extends TransactionBaseService {
 
   private write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     // Always a fresh transaction on the root manager: the ledger's commits
-    // must not wait for (or roll back with) a caller's transaction.
-    return this.guard(() => this.manager_.transaction(work))
+    // must not wait for (or roll back with) a caller's transaction. A
+    // deadlock victim runs again (database work only; transaction-retry.ts).
+    return this.guard(() => retryTransientTransaction(() => this.manager_.transaction(work)))
   }
 
   /** Database and domain errors become the ledger's typed errors. */
