@@ -7,7 +7,10 @@ import {
   canTransition,
   captureRefundBalance,
   derivePaymentTotals,
+  planOperationRefund,
   type PaymentTotals,
+  type RefundPart,
+  type RefundPlan,
 } from "../domain"
 import type { OrderService } from "@medusajs/medusa"
 import { GatewayRegistry, type CaptureContext, type RegisteredGateway } from "../gateways/registry"
@@ -458,43 +461,78 @@ export default class CaptureService extends TransactionBaseService {
   }
 
   /**
-   * Core's refund hooks give one amount per payment: spread it over the
-   * payment's succeeded captures, newest first, each through the ledger.
+   * Medusa's refund hook (core's refund route, returns, claims, the admin's
+   * Refund button) gives one amount per payment. It is one ledger operation
+   * with a stable key, in parts on the payment's succeeded captures (newest
+   * first): Medusa rolls its side back when the hook fails, and its retry is
+   * the same operation again (same key), which completes it (domain
+   * refund-plan.ts) — a part that went through is never sent again, a part
+   * whose outcome is unknown stops everything until reconciliation settles it,
+   * only a declined part's amount is taken again.
+   *
+   * The key: the payment, the amount, and how much Medusa had acknowledged
+   * refunding on it through this hook when it asked (its amount_refunded less
+   * the plugin's own refunds, which the ledger adds there itself). A retry
+   * after a rollback sees the same; the next refund, after Medusa recorded this
+   * one, does not.
    */
-  async refundPaymentAmount(
+  async refundForMedusa(
     paymentId: string,
     amount: number,
     actor: Actor,
     opts: { reason?: string | null; note?: string | null } = {}
-  ): Promise<CaptureRefund[]> {
+  ): Promise<MedusaRefundOutcome> {
     try {
       validateAmount(amount)
     } catch (err) {
       throw fromDomainError(err)
     }
-    const captures = (await this.listForPayment(paymentId))
-      .filter((c) => c.status === "succeeded")
-      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
-    const balances = captures.map((c) => ({
-      capture: c,
-      balance: captureRefundBalance({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] }),
-    }))
-    const refundable = balances.reduce((s, b) => s + b.balance, 0)
-    if (amount > refundable) {
-      throw ledgerErrors.invalid("amount", `${amount} exceeds what payment ${paymentId} can refund: ${refundable}`)
+    const m = this.manager_
+    const [{ acknowledged }]: Array<{ acknowledged: number }> = await m.query(
+      `SELECT p.amount_refunded - COALESCE((SELECT SUM(r.amount) FROM capture_refund r
+                                            WHERE r.payment_id = p.id AND r.status = 'succeeded'
+                                              AND r.initiated_by <> 'processor'), 0) AS acknowledged
+         FROM payment p WHERE p.id = $1`,
+      [paymentId]
+    )
+    const key = `medusa_refund_${amount}_after_${Number(acknowledged)}`
+    const parts = async () =>
+      (
+        await m.query(
+          `SELECT capture_id, amount, status FROM capture_refund
+            WHERE payment_id = $1 AND starts_with(idempotency_key, $2) ORDER BY created_at, id`,
+          [paymentId, `${key}:`]
+        )
+      ).map((r: { capture_id: string; amount: number; status: RefundPart["status"] }) => ({
+        captureId: r.capture_id,
+        amount: r.amount,
+        status: r.status,
+      })) as RefundPart[]
+    const balances = async () =>
+      (await this.listForPayment(paymentId))
+        .filter((c) => c.status === "succeeded")
+        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
+        .map((c) => ({ captureId: c.id, balance: captureRefundBalance({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] }) }))
+
+    const before = await parts()
+    const plan = planOperationRefund(amount, before, await balances())
+    if (plan.kind === "send") {
+      let index = before.length
+      for (const part of plan.parts) {
+        const { refund } = await this.refundCapture(part.captureId, {
+          amount: part.amount,
+          reason: opts.reason,
+          note: opts.note,
+          idempotency_key: `${key}:${index++}`,
+          actor,
+        })
+        // A declined part stops the operation; Medusa's retry takes its amount again.
+        if (refund.status === "failed") break
+      }
     }
-    const done: CaptureRefund[] = []
-    let rest = amount
-    for (const { capture, balance } of balances) {
-      if (rest === 0) break
-      const part = Math.min(rest, balance)
-      if (part === 0) continue
-      const { refund } = await this.refundCapture(capture.id, { amount: part, actor, reason: opts.reason, note: opts.note })
-      done.push(refund)
-      if (refund.status === "failed") break
-      rest -= part
-    }
-    return done
+    const after = await parts()
+    const outcome = plan.kind === "send" ? planOperationRefund(amount, after, await balances()) : plan
+    return describeMedusaRefund(outcome, after, amount, paymentId)
   }
 
   // ------------------------------------------------------------ gateway sync
@@ -922,6 +960,40 @@ export default class CaptureService extends TransactionBaseService {
 }
 
 // ------------------------------------------------------------ pure helpers
+
+export type MedusaRefundOutcome =
+  | { ok: true }
+  | { ok: false; code: "refund_unresolved" | "refund_declined" | "refund_exceeds_captured"; message: string }
+
+/** What Medusa's refund hook answers, from where the operation stands. */
+function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: number, paymentId: string): MedusaRefundOutcome {
+  switch (plan.kind) {
+    case "complete":
+      return { ok: true }
+    case "unresolved":
+      return {
+        ok: false,
+        code: "refund_unresolved",
+        message:
+          `${plan.unknown} of this refund of ${amount} went to the gateway without a clear answer; it is reconciled, ` +
+          `and refunding the same amount again completes this refund without refunding twice`,
+      }
+    case "exceeds":
+      return {
+        ok: false,
+        code: "refund_exceeds_captured",
+        message: `Only ${plan.refundable} more can be refunded from the captures of payment ${paymentId} (${plan.rest} asked)`,
+      }
+    case "send": {
+      const declined = parts.filter((p) => p.status === "failed").reduce((sum, p) => sum + p.amount, 0)
+      return {
+        ok: false,
+        code: "refund_declined",
+        message: `The gateway declined ${declined} of this refund of ${amount}; refunding the same amount again retries only that part`,
+      }
+    }
+  }
+}
 
 function rowAge(row: { status: Capture["status"]; created_at: Date }): { status: Capture["status"]; ageMs: number } {
   return { status: row.status, ageMs: Date.now() - row.created_at.getTime() }

@@ -98,20 +98,19 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     }
   }
 
-  /** Core's refund: spread over the payment's captures, newest first, through the ledger. */
+  /**
+   * Core's refund: one ledger operation over the payment's captures, newest
+   * first (CaptureService.refundForMedusa). Anything but a complete refund is
+   * an error, so core records no Refund and moves no amount; refunding the same
+   * amount again completes the same operation.
+   */
   async refundPayment(data: SessionData, refundAmount: number): Promise<PaymentProcessorError | SessionData> {
     const service = this.cradle.captureService
     const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
     if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
     try {
-      const refunds = await service.refundPaymentAmount(paymentId, refundAmount, this.actor)
-      const unsettled = refunds.find((r) => r.status === "failed" || r.status === "requested")
-      if (unsettled) {
-        return processorError(`Refund ${unsettled.id} is ${unsettled.status}`, {
-          code: unsettled.decline_code ?? unsettled.error_code ?? "refund_unsettled",
-          message: unsettled.message ?? unsettled.status,
-        })
-      }
+      const outcome = await service.refundForMedusa(paymentId, refundAmount, this.actor)
+      if (!outcome.ok) return processorError("The refund was not completed", { code: outcome.code, message: outcome.message })
       return data
     } catch (err) {
       return processorError("The refund could not be made", err)
