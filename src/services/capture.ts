@@ -7,6 +7,7 @@ import {
   canTransition,
   captureRefundBalance,
   derivePaymentTotals,
+  formatMoney,
   planOperationRefund,
   type PaymentTotals,
   type RefundPart,
@@ -796,6 +797,65 @@ export default class CaptureService extends TransactionBaseService {
       await syncCoreView(m, payment.id, payment.order_id)
     })
     return { released: amount, ...(await this.paymentTotals(payment.id)) }
+  }
+
+  /**
+   * Medusa's cancel of a payment (cancelling an order, a swap, a claim): what
+   * is uncaptured is released at the gateway, with the authorization closed
+   * first under the payment's lock so no capture can start meanwhile. A payment
+   * that still holds captured money is not canceled: Medusa would show a
+   * canceled order while the shopper's money stays taken. The operator refunds
+   * it first (Medusa's refund route, or the plugin's), then cancels.
+   */
+  async cancelForMedusa(paymentId: string, actor: Actor): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+    const decided = await this.write(async (m) => {
+      const payment = await lockPayment(m, paymentId)
+      const registered = this.requireGateway(payment)
+      const totals = await this.totalsOf(m, payment)
+      if (totals.pending > 0) {
+        return {
+          refused: {
+            code: "capture_in_flight",
+            message: `Payment ${payment.id} has ${totals.pending} in captures whose outcome is not known yet; cancel once they are settled`,
+          },
+        }
+      }
+      const held = totals.captured - totals.refunded
+      if (held > 0) {
+        return {
+          refused: {
+            code: "payment_has_captured_money",
+            message:
+              `Payment ${payment.id} holds ${formatMoney(held, payment.currency_code.toUpperCase())} captured and not refunded ` +
+              `(${held} in minor units): refund it first, then cancel`,
+          },
+        }
+      }
+      const closing = await closeForRelease(m, payment.id, "canceled")
+      if (closing) {
+        await recordEvent(m, { payment_id: payment.id, type: "authorization.release_requested", actor, data: { amount: totals.capturable, canceled: true } })
+      }
+      return { payment, registered, amount: totals.capturable }
+    })
+    if ("refused" in decided && decided.refused) return { ok: false, ...decided.refused }
+    const { payment, registered, amount } = decided as { payment: LockedPayment; registered: RegisteredGateway; amount: number }
+    const ref = paymentRef(payment)
+    try {
+      await registered.gateway.cancel(ref, `cancel_${ref}`)
+    } catch (err) {
+      const patch = patchFromError(err)
+      await this.write(async (m) => {
+        await lockPayment(m, payment.id)
+        if (patch.status === "failed") await reopenAfterRefusedRelease(m, payment.id)
+        await recordEvent(m, { payment_id: payment.id, type: "authorization.release_failed", actor, data: { message: patch.message, canceled: true } })
+      })
+      throw err
+    }
+    await this.write(async (m) => {
+      await lockPayment(m, payment.id)
+      await recordEvent(m, { payment_id: payment.id, type: "authorization.released", actor, data: { amount, canceled: true } })
+    })
+    return { ok: true }
   }
 
   private async paymentTotals(paymentId: string): Promise<{ totals: PaymentTotals; currency_code: string }> {

@@ -24,30 +24,34 @@ export async function recordSingleCaptureAuthorization(manager: EntityManager, p
 }
 
 /**
- * Marks the authorization closed by the operator's release (under the
- * payment's lock, before the gateway is asked): from then on nothing more can
- * be captured, so no capture can race the release. False when it was closed
- * already.
+ * Marks the authorization closed by the operator's release or Medusa's cancel
+ * (under the payment's lock, before the gateway is asked): from then on
+ * nothing more can be captured, so no capture can race the release. False
+ * when it was closed already.
  */
-export async function closeForRelease(manager: EntityManager, paymentId: string): Promise<boolean> {
+export async function closeForRelease(
+  manager: EntityManager,
+  paymentId: string,
+  reason: "released" | "canceled" = "released"
+): Promise<boolean> {
   await manager.query(
     `INSERT INTO capture_authorization (payment_id, authorized_amount)
      SELECT id, amount FROM payment WHERE id = $1 ON CONFLICT (payment_id) DO NOTHING`,
     [paymentId]
   )
   const rows: unknown[] = await manager.query(
-    `UPDATE capture_authorization SET closed_at = now(), closed_reason = 'released', updated_at = now()
+    `UPDATE capture_authorization SET closed_at = now(), closed_reason = $2, updated_at = now()
       WHERE payment_id = $1 AND closed_at IS NULL RETURNING payment_id`,
-    [paymentId]
+    [paymentId, reason]
   )
   return rows.length > 0
 }
 
-/** The gateway refused the release: the authorization is open again. */
+/** The gateway refused the release (or cancel): the authorization is open again. */
 export async function reopenAfterRefusedRelease(manager: EntityManager, paymentId: string): Promise<void> {
   await manager.query(
     `UPDATE capture_authorization SET closed_at = NULL, closed_reason = NULL, updated_at = now()
-      WHERE payment_id = $1 AND closed_reason = 'released'`,
+      WHERE payment_id = $1 AND closed_reason IN ('released', 'canceled')`,
     [paymentId]
   )
 }

@@ -117,13 +117,25 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     }
   }
 
-  /** Release what is left of the authorization. */
+  /**
+   * Core's cancel (order, swap, claim): release what is left of the
+   * authorization through the ledger. A payment with captured money that was
+   * not refunded is refused with an error naming the amount, so Medusa does
+   * not cancel the order while the money stays taken.
+   */
   async cancelPayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
     if (!data.payment_ref) return { ...data, status: "canceled" }
+    const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
     try {
-      const ref = String(data.payment_ref)
-      const snapshot = await this.registered().gateway.cancel(ref, `cancel_${ref}`)
-      return { ...data, status: snapshot.status }
+      if (!paymentId) {
+        // A payment Medusa has not created yet (a session): nothing was captured.
+        const ref = String(data.payment_ref)
+        const snapshot = await this.registered().gateway.cancel(ref, `cancel_${ref}`)
+        return { ...data, status: snapshot.status }
+      }
+      const outcome = await this.cradle.captureService.cancelForMedusa(paymentId, this.actor)
+      if (!outcome.ok) return processorError("The payment cannot be canceled", { code: outcome.code, message: outcome.message })
+      return { ...data, status: "canceled" }
     } catch (err) {
       return processorError("The authorization could not be released", err)
     }
