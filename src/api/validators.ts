@@ -2,6 +2,7 @@ import { MedusaError } from "@medusajs/utils"
 import { z, type ZodTypeAny } from "zod"
 import { CAPTURE_STATUSES, MAX_AMOUNT } from "../domain"
 import { DESCRIPTION_MAX_LENGTH, METADATA_MAX_BYTES } from "../services/capture"
+import { reservedKeyMessage, reservedMetadataKey } from "../services/ledger/metadata"
 
 /** Request schemas. Unknown fields are refused, so a typo never passes silently. */
 
@@ -29,12 +30,34 @@ function deeplyStorable(value: unknown, depth = 0): boolean {
   return true
 }
 
+/**
+ * Bytes as JSON. Infinity for a value nested so deep (body-parser reads 100 kB,
+ * some 20,000 levels) that JSON.stringify overflows the call stack: far more
+ * than 1 kB either way, and a RangeError here would be a 500.
+ */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value), "utf8")
+  } catch {
+    return Infinity
+  }
+}
+
 const metadata = z
-  .record(z.unknown(), { invalid_type_error: "must be an object" })
-  .refine((m) => deeplyStorable(m), { message: STORABLE_MESSAGE })
-  .refine((m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= METADATA_MAX_BYTES, {
-    message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+  .unknown()
+  // Reserved keys are looked for in the body as parsed: z.record's copy silently drops a `__proto__` key.
+  .superRefine((value, ctx) => {
+    const reserved = reservedMetadataKey(value)
+    if (reserved) ctx.addIssue({ code: z.ZodIssueCode.custom, message: reservedKeyMessage(reserved) })
   })
+  .pipe(
+    z
+      .record(z.unknown(), { invalid_type_error: "must be an object" })
+      .refine((m) => deeplyStorable(m), { message: STORABLE_MESSAGE })
+      .refine((m) => jsonBytes(m) <= METADATA_MAX_BYTES, {
+        message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+      })
+  )
 
 const shortText = (max: number) =>
   z.string().max(max, `must be at most ${max} characters`).refine(storable, STORABLE_MESSAGE)

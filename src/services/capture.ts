@@ -29,6 +29,7 @@ import {
 import { syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
+import { mergeMetadata, reservedKeyMessage, reservedMetadataKey } from "./ledger/metadata"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
@@ -1118,8 +1119,11 @@ function validateAmount(amount: number | undefined): void {
   if (amount > MAX_AMOUNT) throw ledgerErrors.invalid("amount", `must be at most ${MAX_AMOUNT}`)
 }
 
+/** Every metadata write's checks, whoever asks: no reserved key (ledger/metadata.ts says why), and the size. */
 function assertMetadataSize(metadata: Record<string, unknown> | null | undefined): void {
   if (!metadata) return
+  const reserved = reservedMetadataKey(metadata)
+  if (reserved) throw ledgerErrors.invalid("metadata", reservedKeyMessage(reserved))
   const bytes = Buffer.byteLength(JSON.stringify(metadata), "utf8")
   if (bytes > METADATA_MAX_BYTES) {
     throw ledgerErrors.invalid("metadata", `is ${bytes} bytes as JSON; at most ${METADATA_MAX_BYTES} are allowed`)
@@ -1147,20 +1151,6 @@ function validateRefundInput(input: RefundCaptureInput): void {
     throw fromDomainError(err)
   }
   assertMetadataSize(input.metadata)
-}
-
-/** Medusa's metadata convention: keys merge, an empty-string value removes the key. */
-function mergeMetadata(
-  current: Record<string, unknown> | null,
-  patch: Record<string, unknown> | null
-): Record<string, unknown> | null {
-  if (patch === null) return null
-  const merged: Record<string, unknown> = { ...(current ?? {}) }
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === "") delete merged[k]
-    else merged[k] = v
-  }
-  return merged
 }
 
 function sortRelations(capture: Capture): void {

@@ -292,3 +292,66 @@ describe("listCapturesQuery is strict about what looks almost right", () => {
     expect(parsed.created_at?.lt?.toISOString()).toBe("2026-11-23T09:00:00.123Z")
   })
 })
+
+describe("metadata keys named like Object.prototype's members", () => {
+  // Bodies as body-parser makes them: JSON.parse gives `__proto__` as an own key.
+  const body = (json: string) => JSON.parse(json) as Record<string, unknown>
+  const RESERVED = [
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+  ]
+  const schemas = [
+    ["createCaptureBody", createCaptureBody],
+    ["refundCaptureBody", refundCaptureBody],
+    ["updateCaptureBody", updateCaptureBody],
+  ] as const
+
+  describe.each(schemas)("%s", (_name, schema) => {
+    it.each(RESERVED)("refuses %s at the top, naming it", (key) => {
+      const err = parseError(schema, body(`{"metadata":{"a":1,${JSON.stringify(key)}:{"x":1}}}`))
+      expect(err.type).toBe("invalid_data")
+      expect(err.message).toBe(
+        `metadata: the key ${JSON.stringify(key)} is reserved: keys named like a member of JavaScript's Object.prototype ` +
+          "(__proto__, __defineGetter__, __defineSetter__, __lookupGetter__, __lookupSetter__, hasOwnProperty, isPrototypeOf, " +
+          "propertyIsEnumerable, toLocaleString, toString, valueOf) cannot be stored"
+      )
+    })
+
+    it.each(RESERVED)("refuses %s nested in objects and arrays, naming where", (key) => {
+      const k = JSON.stringify(key)
+      expect(parseError(schema, body(`{"metadata":{"n":{${k}:"v"}}}`)).message).toMatch(new RegExp(`^metadata: the key "${key}" \\(at n\\.${key}\\) is reserved`))
+      expect(parseError(schema, body(`{"metadata":{"list":[1,{${k}:[]}]}}`)).message).toMatch(new RegExp(`^metadata: the key "${key}" \\(at list\\.1\\.${key}\\) is reserved`))
+    })
+
+    it("refuses a primitive value under a reserved key too (the rule is about names)", () => {
+      expect(parseError(schema, body('{"metadata":{"toString":"x"}}')).message).toMatch(/^metadata: the key "toString" is reserved/)
+      expect(parseError(schema, body('{"metadata":{"__proto__":null}}')).message).toMatch(/^metadata: the key "__proto__" is reserved/)
+    })
+
+    it.each(["constructor", "prototype", "__proto", "Constructor", "toJSON", "then", "equals", "hasownproperty"])(
+      "keeps %s exactly as sent",
+      (key) => {
+        const sent = body(`{"metadata":{${JSON.stringify(key)}:{"x":[1,{"y":null}]},"n":{${JSON.stringify(key)}:"v"}}}`)
+        const parsed = parse(schema, sent, "body") as { metadata: Record<string, unknown> }
+        expect(JSON.stringify(parsed.metadata)).toBe(JSON.stringify(sent.metadata))
+        expect(Object.keys(parsed.metadata)).toEqual([key, "n"])
+      }
+    )
+  })
+
+  it("does not overflow the stack on metadata nested far deeper than 1 kB allows", () => {
+    const deep = body(`{"metadata":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}}`)
+    expect(parseError(createCaptureBody, deep).message).toMatch(/^metadata: /)
+    const deepReserved = body(`{"metadata":${'{"a":'.repeat(20_000)}{"valueOf":1}${"}".repeat(20_000)}}`)
+    expect(parseError(createCaptureBody, deepReserved).message).toMatch(/^metadata: the key "valueOf" \(at (a\.){20000}valueOf\) is reserved/)
+  })
+})

@@ -13,7 +13,19 @@ export type Body = Record<string, unknown>
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-/** `a[b][c]=v` → `{ a: { b: { c: "v" } } }`; `a[]=x&a[]=y` → `{ a: ["x", "y"] }`. */
+/** The node's own value under `key` (never one it inherits, such as Object.prototype for `__proto__`). */
+const own = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined)
+
+/** Sets `key` as the node's own property, as JSON.parse does (`node[key] = value` would make `__proto__` a prototype change). */
+const define = (node: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true })
+}
+
+/**
+ * `a[b][c]=v` → `{ a: { b: { c: "v" } } }`; `a[]=x&a[]=y` → `{ a: ["x", "y"] }`.
+ * Every key, `__proto__` and `constructor` included, becomes plain data, as in a
+ * JSON body: `metadata[__proto__][x]=1` must not write to Object.prototype.
+ */
 export function parseForm(raw: string): Body {
   const out: Body = {}
   const entries: Array<[string, string]> = []
@@ -24,19 +36,19 @@ export function parseForm(raw: string): Body {
     const path = [match[1], ...[...match[2].matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1])]
     let node: Record<string, unknown> = out
     for (let i = 0; i < path.length - 1; i++) {
-      const next = node[path[i]]
+      const next = own(node, path[i])
       if (path[i + 1] === "") {
-        node[path[i]] = Array.isArray(next) ? next : []
+        define(node, path[i], Array.isArray(next) ? next : [])
         break
       }
-      if (!isRecord(next)) node[path[i]] = {}
-      node = node[path[i]] as Record<string, unknown>
+      if (!isRecord(next)) define(node, path[i], {})
+      node = own(node, path[i]) as Record<string, unknown>
     }
     const last = path[path.length - 1]
     if (last === "") {
-      ;(node[path[path.length - 2]] as unknown[]).push(value)
+      ;(own(node, path[path.length - 2]) as unknown[]).push(value)
     } else {
-      node[last] = value
+      define(node, last, value)
     }
   }
   return out

@@ -1,16 +1,22 @@
 import { createHash } from "crypto"
 
-/** Canonical JSON: keys sorted at every level, undefined dropped, so equal requests hash equal. */
+/**
+ * Canonical JSON: keys sorted at every level, undefined dropped, so equal
+ * requests hash equal. Object.fromEntries defines each key as an own property:
+ * assigning `acc[key]` would make a `__proto__` key (JSON.parse makes it an own
+ * one) the object's prototype, which JSON.stringify does not write, so
+ * requests differing only there would hash equal.
+ */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical)
   if (value && typeof value === "object" && !(value instanceof Date)) {
-    return Object.keys(value as Record<string, unknown>)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .reduce<Record<string, unknown>>((acc, k) => {
-        acc[k] = canonical((value as Record<string, unknown>)[k])
-        return acc
-      }, {})
+    const record = value as Record<string, unknown>
+    return Object.fromEntries(
+      Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical(record[k])])
+    )
   }
   return value
 }

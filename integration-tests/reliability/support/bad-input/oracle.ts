@@ -90,15 +90,69 @@ export function checkCurrency(c: Collector, field: string, v: unknown): void {
   if (typeof v !== "string" || !/^[A-Za-z]{3}$/.test(v)) c.reject.push(fieldProblem(field, `${describe(v)} is no ISO 4217 code`))
 }
 
-/** Metadata: an object of at most 1024 bytes as JSON (a top-level `__proto__` key is not kept, so not counted). */
+/** Metadata keys the README reserves, at any depth: Object.prototype's members but `constructor`. */
+export const RESERVED_METADATA_KEYS = [
+  "__proto__",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "toString",
+  "valueOf",
+]
+
+/** The reserved keys anywhere in a parsed JSON value (own keys: JSON.parse makes `__proto__` one). */
+export function reservedKeysIn(v: unknown, depth = 0): string[] {
+  if (depth > 2000) return []
+  if (Array.isArray(v)) return v.flatMap((x) => reservedKeysIn(x, depth + 1))
+  if (v && typeof v === "object") {
+    return Object.entries(v).flatMap(([k, x]) => [...(RESERVED_METADATA_KEYS.includes(k) ? [k] : []), ...reservedKeysIn(x, depth + 1)])
+  }
+  return []
+}
+
+/** Metadata: an object of at most 1024 bytes as JSON, without reserved keys. */
 export function checkMetadata(c: Collector, field: string, v: unknown): void {
   if (v === undefined || v === null) return
   if (typeof v !== "object" || Array.isArray(v)) return void c.reject.push(fieldProblem(field, `is ${typeName(v)}, not an object`))
-  const kept = { ...(v as Record<string, unknown>) }
-  delete kept["__proto__"]
-  const bytes = Buffer.byteLength(JSON.stringify(kept), "utf8")
+  for (const key of new Set(reservedKeysIn(v))) c.reject.push({ what: `${field}: has the reserved key ${JSON.stringify(key)}`, names: names(key) })
+  const bytes = Buffer.byteLength(JSON.stringify(v), "utf8")
   if (bytes > 1024) return void c.reject.push(fieldProblem(field, `is ${bytes} bytes as JSON, over 1024`))
   awkward(c, field, v)
+}
+
+/** One text for equal JSON values, whatever the key order (own `__proto__` keys included). */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`
+  }
+  return JSON.stringify(v) ?? "undefined"
+}
+
+/** Metadata is answered exactly as sent (creating a capture or a refund). */
+export function sameMetadata(sent: unknown, got: unknown): string[] {
+  if (sent === undefined || containsAwkwardText(sent)) return []
+  return canonicalJson(got) === canonicalJson(sent) ? [] : [`metadata: sent ${describe(sent)}, answered ${describe(got)}`]
+}
+
+/** Metadata merged into a capture's: every key sent is answered with its value, a key sent as "" is gone; null clears. */
+export function mergedMetadata(sent: unknown, got: unknown): string[] {
+  if (sent === undefined || containsAwkwardText(sent)) return []
+  if (sent === null) return got === null ? [] : [`metadata: sent null, answered ${describe(got)}`]
+  const answered = got && typeof got === "object" ? new Map(Object.entries(got)) : new Map<string, unknown>()
+  const out: string[] = []
+  for (const [k, v] of Object.entries(sent as Record<string, unknown>)) {
+    if (v === "" ? answered.has(k) : !answered.has(k) || canonicalJson(answered.get(k)) !== canonicalJson(v)) {
+      out.push(`metadata.${k}: sent ${describe(v)}, answered ${answered.has(k) ? describe(answered.get(k)) : "no such key"}`)
+    }
+  }
+  return out
 }
 
 /** Fields a strict body or query does not know. */

@@ -491,13 +491,25 @@ const validText = (limit: number): fc.Arbitrary<Val | undefined> =>
     { weight: 1, arbitrary: fc.constantFrom("שלום עולם", "مرحبا", "👩‍👩‍👧‍👦🇺🇳", "\u202egnp.exe", "' OR '1'='1", "x".repeat(limit)) }
   )
 
+/** Keys of valid metadata: any but the reserved ones, `constructor` and other look-alikes included. */
+const validMetadataKey = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 8 }).filter((k) => !O.RESERVED_METADATA_KEYS.includes(k)) },
+  { weight: 1, arbitrary: V.prototypeKey.filter((k) => !O.RESERVED_METADATA_KEYS.includes(k)) }
+)
+
 const validMetadata: fc.Arbitrary<Val | undefined> = fc.oneof(
   { weight: 3, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constant(null) },
   {
     weight: 3,
     arbitrary: fc
-      .array(fc.tuple(fc.string({ maxLength: 8 }).filter((k) => k !== "__proto__"), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null))), { maxLength: 4 })
+      .array(
+        fc.tuple(
+          validMetadataKey,
+          fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant<Val>(new Obj([["x", new Obj([["y", 1]])]])), fc.constant<Val>([1, new Obj([])]))
+        ),
+        { maxLength: 4 }
+      )
       .map((e) => new Obj(e)),
   }
 )
@@ -709,7 +721,7 @@ function routes(w: World): RouteDef[] {
             if (c?.payment_id !== p.id) out.push(`capture.payment_id ${O.describe(c?.payment_id)} ≠ ${p.id}`)
             if (!ACCEPTED.includes(c?.status)) out.push(`capture.status ${O.describe(c?.status)}`)
             if (typeof g.body?.amount === "number" && c?.amount !== g.body.amount) out.push(`asked to capture ${g.body.amount}, captured ${O.describe(c?.amount)}`)
-            return [...out, ...echoes(g.body, c, ["description", "reference", "reference_origin"])]
+            return [...out, ...echoes(g.body, c, ["description", "reference", "reference_origin"]), ...O.sameMetadata(g.body?.metadata, c?.metadata)]
           },
         }
       },
@@ -794,7 +806,7 @@ function routes(w: World): RouteDef[] {
         accepted: (b) => {
           const out: string[] = []
           if (b?.capture?.id !== g.target?.raw) out.push(`capture.id ${O.describe(b?.capture?.id)}`)
-          return [...out, ...echoes(g.body, b?.capture, ["reference", "reference_origin"])]
+          return [...out, ...echoes(g.body, b?.capture, ["reference", "reference_origin"]), ...O.mergedMetadata(g.body?.metadata, b?.capture?.metadata)]
         },
       }),
     },
@@ -837,7 +849,7 @@ function routes(w: World): RouteDef[] {
             if (b?.refund?.capture_id !== cap.id) out.push(`refund.capture_id ${O.describe(b?.refund?.capture_id)}`)
             if (!ACCEPTED.includes(b?.refund?.status)) out.push(`refund.status ${O.describe(b?.refund?.status)}`)
             if (typeof g.body?.amount === "number" && b?.refund?.amount !== g.body.amount) out.push(`asked to refund ${g.body.amount}, refunded ${O.describe(b?.refund?.amount)}`)
-            return [...out, ...echoes(g.body, b?.refund, ["note"])]
+            return [...out, ...echoes(g.body, b?.refund, ["note"]), ...O.sameMetadata(g.body?.metadata, b?.refund?.metadata)]
           },
         }
       },
@@ -990,6 +1002,41 @@ export function caseArb(name: RouteName, w: World): fc.Arbitrary<Case> {
     idempotencyKey: valid(goodKey, idempotencyArb),
   })
   return fc.oneof(everything, focused).map((r) => build(def, w, r))
+}
+
+/** The routes that take metadata, and what of the world each example aims at. */
+const METADATA_ROUTES: Partial<Record<RouteName, { target: (w: World) => string; fields: Array<[string, Val]> }>> = {
+  "POST /admin/payments/:id/captures": { target: (w) => (w.payments.find((p) => p.state === "fresh") as RealPayment).id, fields: [["amount", 1]] },
+  "POST /admin/captures/:id/refunds": {
+    target: (w) => (w.captures.find((c) => c.state === "succeeded" && c.provider === "captures-sandbox") as RealCapture).id,
+    fields: [["amount", 1]],
+  },
+  "POST /admin/captures/:id": { target: (w) => w.captures[0].id, fields: [] },
+}
+
+/**
+ * Requests that every run makes (fast-check's `examples`, whatever the seed):
+ * each key of V.PROTOTYPE_KEYS in the metadata of each route that takes it, at
+ * the top and nested, in an otherwise valid request. Random cases find these
+ * keys too, but only now and then.
+ */
+export function metadataKeyExamples(name: RouteName, w: World): Case[] {
+  const def = routes(w).find((r) => r.name === name)
+  const aim = METADATA_ROUTES[name]
+  if (!def || !aim || !def.target) return []
+  const target = resolveTarget(def.target, w, segmentOf(aim.target(w)))
+  return V.PROTOTYPE_KEYS.flatMap((key) =>
+    [new Obj([[key, new Obj([["x", 1]])]]), new Obj([["n", new Obj([[key, [1, "two"]]])]])].map((metadata) =>
+      build(def, w, {
+        auth: { headers: { authorization: `Bearer ${w.ctx.adminToken}` } },
+        target,
+        query: [],
+        transport: { kind: "json", contentType: "application/json" },
+        body: new Obj([...aim.fields, ["metadata", metadata]]),
+        form: [],
+      })
+    )
+  )
 }
 
 function build(

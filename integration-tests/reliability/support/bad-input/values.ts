@@ -149,9 +149,33 @@ export const amountField: fc.Arbitrary<Val | undefined> = fc.oneof(
   { weight: 3, arbitrary: notANumber }
 )
 
+/**
+ * Every member of Object.prototype (Node 20), and look-alikes: keys a JSON
+ * object may hold and JavaScript code that treats it as an object trips over.
+ */
+export const PROTOTYPE_KEYS = [
+  "__proto__",
+  "constructor",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "toString",
+  "valueOf",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+  "prototype",
+  "toJSON",
+]
+
+export const prototypeKey: fc.Arbitrary<string> = fc.constantFrom(...PROTOTYPE_KEYS)
+
 export const metadataKey: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 10 }),
-  fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "", "\u0000", "a\u0000", "a.b", "$where", "😀", "שלום", "medusa_capture_id"),
+  prototypeKey,
+  fc.constantFrom("", "\u0000", "a\u0000", "a.b", "$where", "😀", "שלום", "medusa_capture_id"),
   loneSurrogate
 )
 
@@ -174,11 +198,34 @@ const metadataTree: fc.Arbitrary<Val> = fc.letrec<{ v: Val }>((tie) => ({
   ),
 })).v
 
+/**
+ * Metadata with a prototype-named key (of any kind of value) at the top, in a
+ * nested object or in an object in an array, next to ordinary keys: the one
+ * problem of an otherwise valid metadata.
+ */
+export const prototypeKeyMetadata: fc.Arbitrary<Val> = fc
+  .tuple(
+    prototypeKey,
+    fc.oneof(
+      fc.constantFrom<Val>(new Obj([]), new Obj([["x", 1]]), [], [1, "two"], null, 0, "v", true),
+      metadataLeaf.filter((v) => v !== "")
+    ),
+    fc.constantFrom("top", "nested", "in an array"),
+    fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), fc.oneof(fc.integer(), fc.string({ maxLength: 6 }))), { maxLength: 2 })
+  )
+  .map(([key, value, where, others]) => {
+    const entry: [string, Val] = [key, value]
+    const placed: [string, Val] =
+      where === "top" ? entry : where === "nested" ? ["n", new Obj([entry])] : ["list", [1, new Obj([entry])]]
+    return new Obj([...others, placed])
+  })
+
 /** Metadata: absent, null, small, prototype-named, too big, too deep, or not an object. */
 export const metadataField: fc.Arbitrary<Val | undefined> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constant(null) },
   { weight: 4, arbitrary: fc.array(fc.tuple(metadataKey, metadataTree), { maxLength: 5 }).map((e) => new Obj(e)) },
+  { weight: 3, arbitrary: prototypeKeyMetadata },
   {
     weight: 1,
     arbitrary: fc.constantFrom<Val>(

@@ -182,6 +182,29 @@ describe("create payment (docs/gateways/mollie.md#payments)", () => {
   it("parses nested and array form keys", () => {
     expect(parseForm("a[b][c]=1&l[]=x&l[]=y&z=2")).toEqual({ a: { b: { c: "1" } }, l: ["x", "y"], z: "2" })
   })
+
+  it("keeps __proto__ and other Object.prototype names in form keys as data, as JSON.parse does", () => {
+    const parsed = parseForm("metadata[__proto__][polluted]=yes&__proto__[polluted]=yes&metadata[toString][x]=1&constructor[prototype][polluted]=yes&l[__proto__][]=1")
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+    expect(JSON.stringify(parsed)).toBe(
+      '{"metadata":{"__proto__":{"polluted":"yes"},"toString":{"x":"1"}},"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"l":{"__proto__":["1"]}}'
+    )
+  })
+
+  it("keeps a __proto__ metadata key of a form-encoded payment, and Object.prototype clean", async () => {
+    const form = new URLSearchParams({
+      "amount[currency]": "EUR",
+      "amount[value]": "12.50",
+      description: "Form order",
+      redirectUrl: "https://shop.example/r",
+      "metadata[__proto__][polluted]": "yes",
+    }).toString()
+    const res = await call("POST", "/v2/payments", { form })
+    expect(res.status).toBe(201)
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
+    expect(Object.entries(res.body.metadata)).toEqual([["__proto__", { polluted: "yes" }]])
+  })
 })
 
 describe("hosted checkout", () => {

@@ -87,3 +87,29 @@ describe("requestHash", () => {
     expect(Object.keys(input.a)).toEqual(["d", "c"])
   })
 })
+
+describe("requestHash with keys named like Object.prototype's members", () => {
+  // As the API gets them: JSON.parse makes `__proto__` an own key.
+  const json = (text: string) => JSON.parse(text) as Record<string, unknown>
+  const NAMES = Object.getOwnPropertyNames(Object.prototype)
+
+  it("hashes the canonical JSON with a __proto__ key in it", () => {
+    const expected = createHash("sha256").update('{"metadata":{"__proto__":{"a":1},"b":2}}').digest("hex")
+    expect(requestHash(json('{"metadata":{"b":2,"__proto__":{"a":1}}}'))).toBe(expected)
+  })
+
+  it.each(NAMES)("tells %s apart from no key, from another value and from every other such key", (key) => {
+    const k = JSON.stringify(key)
+    const hash = requestHash(json(`{"metadata":{${k}:{"a":1}}}`))
+    expect(hash).not.toBe(requestHash(json('{"metadata":{}}')))
+    expect(hash).not.toBe(requestHash(json(`{"metadata":{${k}:{"a":2}}}`)))
+    expect(hash).not.toBe(requestHash(json(`{"metadata":{${k}:1}}`)))
+    for (const other of NAMES.filter((n) => n !== key)) {
+      expect(hash).not.toBe(requestHash(json(`{"metadata":{${JSON.stringify(other)}:{"a":1}}}`)))
+    }
+  })
+
+  it("still hashes equal requests equal, whatever the key order", () => {
+    expect(requestHash(json('{"metadata":{"__proto__":1,"toString":2}}'))).toBe(requestHash(json('{"metadata":{"toString":2,"__proto__":1}}')))
+  })
+})
