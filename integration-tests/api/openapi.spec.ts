@@ -1,7 +1,7 @@
 import path from "node:path"
 import request from "supertest"
 import { adminApi } from "../helpers/api"
-import { query } from "../helpers/db"
+import { callIsOver, query } from "../helpers/db"
 import { eventually, mollieControl, placeMollieOrder } from "../helpers/mollie"
 import {
   SpecChecker,
@@ -374,6 +374,7 @@ describe("docs/openapi.yaml", () => {
       const unclear = check("post", P, await api.post(`/admin/payments/${o.paymentId}/captures`, { amount: 2000 }))
       expect(unclear.status).toBe(202)
       await sandboxFaults(ctx, null)
+      await callIsOver(ctx, "capture", unclear.body.capture.id)
 
       const body = sent("post", "/admin/captures/reconcile", { older_than_seconds: 0, never_received_after_seconds: 0, limit: 1000 })
       const report = check("post", "/admin/captures/reconcile", await api.post("/admin/captures/reconcile", body))

@@ -1,5 +1,6 @@
 import { adminApi, sandboxPayment } from "../helpers/api"
 import { capturesOf, fulfill, lineItemOf } from "../helpers/fulfillment"
+import { callIsOver } from "../helpers/db"
 import { eventually } from "../helpers/mollie"
 import { placeOrder, testContext } from "../helpers/store"
 
@@ -60,6 +61,7 @@ describe("reconciliation of unclear outcomes", () => {
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
     expect(res.status).toBe(202)
     await sandboxFaults(ctx, null)
+    await callIsOver(ctx, "capture", res.body.capture.id)
 
     const report = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0, never_received_after_seconds: 0 })
     expect(report.status).toBe(200)

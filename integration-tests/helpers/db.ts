@@ -28,3 +28,12 @@ export async function ledgerFingerprint(ctx: TestContext, paymentId: string): Pr
   )
   return JSON.stringify(rows[0])
 }
+
+/**
+ * A row records until when its gateway call may still run (with retry waits of
+ * up to 30 s); a test whose call is known to be over moves that to now, as if
+ * the clock had run on, so reconciliation may declare it never received.
+ */
+export async function callIsOver(ctx: TestContext, table: "capture" | "capture_refund", id: string): Promise<void> {
+  await query(ctx, `UPDATE ${table} SET in_flight_until = now() WHERE id = $1`, [id])
+}

@@ -97,9 +97,17 @@ describe("the ledger migration", () => {
     )
 
     // The names Medusa records: a database migrated by an earlier version sees only the new ones.
-    expect(await migrationNames()).toEqual(["CaptureLedger1795431600000", "CaptureLedgerFunctions1795518000000", "CaptureAuthorization1796600000000"])
+    expect(await migrationNames()).toEqual([
+      "CaptureLedger1795431600000",
+      "CaptureLedgerFunctions1795518000000",
+      "CaptureAuthorization1796600000000",
+      "CaptureInFlightUntil1796700000000",
+    ])
 
-    // `medusa migrations revert` undoes the last migration: the authorization table, the hot-path functions, then the ledger.
+    // `medusa migrations revert` undoes the last migration: the in-flight column, the authorization
+    // table, the hot-path functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureInFlightUntil\d{13} has been\s+reverted successfully/)
+    expect(await schema()).toEqual(applied)
     expect(await revertMigrations(db.url)).toMatch(/CaptureAuthorization\d{13} has been\s+reverted successfully/)
     const withoutAuthorization = await schema()
     expect(withoutAuthorization.tables).toEqual(["capture", "capture_event", "capture_refund"])

@@ -2,7 +2,7 @@ import { Pool } from "pg"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
 import { verify, type SentOp } from "./support/faults/checks"
 import { SandboxDriver } from "./support/faults/gateways"
-import { readLedger, unsettledCount } from "./support/faults/ledger"
+import { callsAreOver, readLedger, unsettledCount } from "./support/faults/ledger"
 import { adminRequest, pool, seededRandom, sleep, type Json } from "./support/faults/util"
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -205,6 +205,7 @@ describe("captures across SIGKILLs of the server", () => {
     await sandbox.clearFaults()
     const api = (method: "GET" | "POST", path: string, body?: unknown, headers?: Record<string, string>) =>
       adminRequest(server!.url, ctx.adminToken, method, path, body, headers)
+    await callsAreOver(db, paymentIds)
     let recorded = 0
     for (let i = 0; i < 4 && (await unsettledCount(db, paymentIds)) > 0; i++) {
       const report = await api("POST", "/admin/captures/reconcile", { older_than_seconds: 0, never_received_after_seconds: 0, limit: 1000 })

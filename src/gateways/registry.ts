@@ -3,6 +3,7 @@ import { CloverGateway } from "./clover"
 import type { PaymentGateway } from "./gateway"
 import { MollieGateway } from "./mollie"
 import { SandboxGateway } from "./sandbox"
+import { longestCallMs } from "./shared/transport-options"
 
 export type LedgerMode = "test" | "live"
 
@@ -25,6 +26,8 @@ export type RegisteredGateway = {
   singleCapture?: boolean
   /** Gateway-specific fields for a capture request, from its order; needs the order loaded. */
   captureExtras?: (ctx: CaptureContext) => Record<string, unknown>
+  /** The longest one call to it can take with its retries (transport-options.ts longestCallMs). */
+  longestCallMs: number
 }
 
 export const SANDBOX_PROVIDER_ID = "captures-sandbox"
@@ -42,6 +45,7 @@ export class GatewayRegistry {
         providerId: SANDBOX_PROVIDER_ID,
         gateway: new SandboxGateway({ baseUrl, apiKey, timeoutMs, maxRetries }),
         mode: apiKey.startsWith("sk_live_") ? "live" : "test",
+        longestCallMs: longestCallMs({ timeoutMs, maxRetries }),
       })
     }
     if (options.mollie) this.registerMollie(options.mollie)
@@ -63,6 +67,7 @@ export class GatewayRegistry {
       mode: gateway.mode,
       singleCapture: true,
       captureExtras: (ctx) => cloverCaptureExtras(options, ctx),
+      longestCallMs: longestCallMs(options),
     })
   }
 
@@ -80,6 +85,7 @@ export class GatewayRegistry {
       gateway,
       mode: gateway.mode,
       singleCapture: !options.multipleCaptures,
+      longestCallMs: longestCallMs(options),
     })
   }
 

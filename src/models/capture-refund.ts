@@ -72,6 +72,10 @@ export class CaptureRefund extends BaseEntity {
   @Column({ type: "timestamptz", nullable: true })
   refunded_at: Date | null
 
+  /** As Capture.in_flight_until: before then, "not found at the gateway" proves nothing. */
+  @Column({ type: "timestamptz", nullable: true })
+  in_flight_until: Date | null
+
   @BeforeInsert()
   private beforeInsert(): void {
     this.id = generateEntityId(this.id, "capref")

@@ -98,6 +98,15 @@ export class Capture extends BaseEntity {
   @Column({ type: "timestamptz", nullable: true })
   captured_at: Date | null
 
+  /**
+   * Until then the gateway call for this row may still be running (the
+   * provider's timeout × attempts and retry waits when it was sent, with a
+   * margin): a lookup that finds nothing before then proves nothing.
+   * Null on rows written before this was recorded.
+   */
+  @Column({ type: "timestamptz", nullable: true })
+  in_flight_until: Date | null
+
   @OneToMany("CaptureRefund", "capture")
   refunds?: CaptureRefund[]
 

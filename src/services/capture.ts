@@ -40,8 +40,14 @@ import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "
 export type { Actor } from "./ledger/events"
 
 export const METADATA_MAX_BYTES = 1024
-/** Longer than any gateway call can take with its retries: a row still unknown to the gateway then was never received. */
+/** The least age at which reconciliation may declare a row never received (a default the caller may raise). */
 export const NEVER_RECEIVED_AFTER_MS = 120_000
+/**
+ * Added to a gateway call's longest duration for what surrounds it: our own
+ * request handling and outcome write, the gateway's queueing, clock skew
+ * between server instances.
+ */
+export const IN_FLIGHT_MARGIN_MS = 30_000
 export const DESCRIPTION_MAX_LENGTH = 255
 
 export type CreateCaptureInput = {
@@ -266,6 +272,7 @@ export default class CaptureService extends TransactionBaseService {
         idempotency_key,
         request_hash: hash,
         initiated_by: input.actor.type,
+        in_flight_until: inFlightUntil(registered),
       },
       event: { amount, currency_code, idempotency_key },
     }
@@ -356,6 +363,7 @@ export default class CaptureService extends TransactionBaseService {
           idempotency_key: input.idempotency_key ?? id,
           request_hash: hash,
           initiated_by: input.actor.type,
+          in_flight_until: inFlightUntil(registered),
         })
       )
       await recordEvent(m, {
@@ -611,7 +619,7 @@ export default class CaptureService extends TransactionBaseService {
       gatewayId: capture.gateway_capture_id ?? undefined,
       idempotencyKey: capture.id,
     })
-    const patch = patchFromLookup(found, rowAge(capture), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "capture")
+    const patch = patchFromLookup(found, rowTiming(capture, this.requireGateway(payment)), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "capture")
     if (!patch) return capture
     await this.recordReconciled({ payment_id: capture.payment_id, capture_id: capture.id }, actor, found)
     return this.applyCaptureOutcome(capture.id, patch, actor)
@@ -653,7 +661,7 @@ export default class CaptureService extends TransactionBaseService {
       gatewayId: refund.gateway_refund_id ?? undefined,
       idempotencyKey: refund.id,
     })
-    const patch = patchFromLookup(found, rowAge(refund), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "refund")
+    const patch = patchFromLookup(found, rowTiming(refund, this.requireGateway(payment)), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "refund")
     if (!patch) return refund
     await this.recordReconciled({ payment_id: refund.payment_id, capture_id: refund.capture_id, refund_id: refund.id }, actor, found)
     return (await this.applyRefundOutcome(refund.id, patch, actor)).refund
@@ -1056,8 +1064,25 @@ function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: num
   }
 }
 
-function rowAge(row: { status: Capture["status"]; created_at: Date }): { status: Capture["status"]; ageMs: number } {
-  return { status: row.status, ageMs: Date.now() - row.created_at.getTime() }
+/** Until when a gateway call sent now may still be running. */
+function inFlightUntil(registered: RegisteredGateway): Date {
+  return new Date(Date.now() + registered.longestCallMs + IN_FLIGHT_MARGIN_MS)
+}
+
+/**
+ * A row's age, and how long its own gateway call may have run: recorded on the
+ * row when it was written; for rows written before that was recorded, what the
+ * provider's options allow now (and never less than the old fixed threshold).
+ */
+function rowTiming(
+  row: { status: Capture["status"]; created_at: Date; in_flight_until: Date | null },
+  registered: RegisteredGateway
+): { status: Capture["status"]; ageMs: number; mayRunForMs: number } {
+  const created = row.created_at.getTime()
+  const mayRunForMs = row.in_flight_until
+    ? row.in_flight_until.getTime() - created
+    : Math.max(NEVER_RECEIVED_AFTER_MS, registered.longestCallMs + IN_FLIGHT_MARGIN_MS)
+  return { status: row.status, ageMs: Date.now() - created, mayRunForMs }
 }
 
 /** A capture's metadata as the gateway gets it: the caller's, and the ids that tie it to the ledger. */

@@ -30,3 +30,15 @@ export function resolveTransportOptions(
     fetch: options.fetch ?? fetch,
   }
 }
+
+/**
+ * The longest one gateway call can take with these options: every attempt up
+ * to its timeout, and between attempts the longest wait the retry policy
+ * accepts (its backoff ceiling, or a gateway's Retry-After up to
+ * maxRetryAfterMs). Until then a request whose answer was lost may still be
+ * on its way to the gateway; it can be declared never received only after.
+ */
+export function longestCallMs(options: TransportOptions): number {
+  const t = resolveTransportOptions(options)
+  return (t.maxRetries + 1) * t.timeoutMs + t.maxRetries * Math.max(t.maxBackoffMs, t.maxRetryAfterMs)
+}

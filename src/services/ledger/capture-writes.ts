@@ -14,7 +14,7 @@ import type { OutcomePatch } from "./outcome"
 
 /**
  * Inserts a `requested` capture row with its `capture.requested` event, under
- * the payment's lock (capture_insert_requested, migration 1795518000000).
+ * the payment's lock (capture_insert_requested, migrations 1795518000000 and 1796700000000).
  * With a token (from an unlocked readLedger) only if nothing the decision was
  * made from has changed since: null then, and the caller decides again under
  * the lock. Without a token (the caller holds the lock) it always inserts.
@@ -53,6 +53,7 @@ export type RequestedCaptureValues = Pick<
   | "idempotency_key"
   | "request_hash"
   | "initiated_by"
+  | "in_flight_until"
 >
 
 /**

@@ -58,18 +58,21 @@ export function patchFromError(err: unknown): OutcomePatch {
 
 /**
  * What reconciliation makes of a lookup at the gateway: found → the gateway's
- * outcome; not found although the request is older than the longest a call
- * can take → failed, the gateway never received it (so doing it again is
- * safe); otherwise nothing yet (the call may still be on its way).
+ * outcome; not found although the row's own call cannot be running any more
+ * (`mayRunForMs`: the provider's timeout × attempts and retry waits when it was
+ * sent, recorded on the row) and it is older than the caller asks
+ * (`neverReceivedAfterMs`, which can only add to that) → failed, the gateway
+ * never received it (so doing it again is safe); otherwise nothing yet (the
+ * call may still be on its way).
  */
 export function patchFromLookup(
   found: CaptureResult | RefundResult | null,
-  row: { status: LedgerStatus; ageMs: number },
+  row: { status: LedgerStatus; ageMs: number; mayRunForMs: number },
   neverReceivedAfterMs: number,
   kind: "capture" | "refund"
 ): OutcomePatch | null {
   if (found) return patchFromResult(found)
-  if (row.status !== "requested" || row.ageMs < neverReceivedAfterMs) return null
+  if (row.status !== "requested" || row.ageMs < Math.max(row.mayRunForMs, neverReceivedAfterMs)) return null
   return {
     status: "failed",
     message: `The gateway has no record of this ${kind}: it never received the call. It is safe to ${kind} again.`,

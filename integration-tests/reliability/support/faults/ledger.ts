@@ -44,7 +44,10 @@ export async function readLedger(db: Pool, paymentIds: readonly string[]): Promi
       [ids]
     ),
     db.query<LedgerPayment>(
-      `SELECT id, data->>'payment_ref' AS ref, amount AS authorized, amount_refunded FROM payment WHERE id = ANY($1)`,
+      // The authorization is the ledger's record of it once it has one (Medusa's payment.amount is
+      // brought down to what was captured when the authorization closes).
+      `SELECT p.id, p.data->>'payment_ref' AS ref, COALESCE(a.authorized_amount, p.amount) AS authorized, p.amount_refunded
+         FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id WHERE p.id = ANY($1)`,
       [ids]
     ),
   ])
@@ -63,4 +66,17 @@ export async function unsettledCount(db: Pool, paymentIds: readonly string[]): P
     [[...paymentIds]]
   )
   return rows[0].n
+}
+
+/**
+ * The suites reconcile once every gateway call they made is over (they wait for
+ * them). A row records how long its call might run with the provider's options
+ * (retry waits of up to 30 s included); these calls are known to be over, so
+ * that time is moved to now, as if the clock had run on — reconciliation may
+ * then declare a row the gateway never saw never received.
+ */
+export async function callsAreOver(db: Pool, paymentIds: readonly string[]): Promise<void> {
+  for (const table of ["capture", "capture_refund"]) {
+    await db.query(`UPDATE ${table} SET in_flight_until = now() WHERE payment_id = ANY($1) AND status = 'requested'`, [[...paymentIds]])
+  }
 }

@@ -18,7 +18,7 @@ import { placeMollieOrder } from "../../../helpers/mollie"
 import { placeOrder, type PlacedOrder, type TestContext } from "../../../helpers/store"
 import { verify, type SentOp, type Violation } from "./checks"
 import { MollieDriver, type GatewayDriver, type GatewayName, type OpKind, type SimFault } from "./gateways"
-import { readLedger, unsettledCount, UNSETTLED, type LedgerView } from "./ledger"
+import { callsAreOver, readLedger, unsettledCount, UNSETTLED, type LedgerView } from "./ledger"
 import { Mutex, ReadWriteLock, adminRequest, eventually, pool, seededRandom, sleep, type Json, type Rng } from "./util"
 
 export type FaultName =
@@ -315,6 +315,7 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
   lap("settle")
 
   // Reconcile everything left unclear, as an operator would once the gateway calls are over.
+  await callsAreOver(db, paymentIds)
   let recorded = 0
   const reconcileErrors: string[] = []
   for (let attempt = 0; attempt < 4; attempt++) {

@@ -357,18 +357,25 @@ describe("patchFromError", () => {
 describe("patchFromLookup (reconciliation)", () => {
   const found: CaptureResult = { status: "succeeded", gatewayCaptureId: "cap_gw_1", amount: 100, currency: "eur", raw: {} }
   it.each([
-    ["found: the gateway's outcome", found, "requested", 0, "succeeded"],
-    ["found while pending: the gateway's outcome", { ...found, status: "pending" as const }, "pending", 0, "pending"],
-    ["not found, requested, old enough: failed (never received)", null, "requested", 120_000, "failed"],
-    ["not found, requested, too young: nothing yet", null, "requested", 119_999, null],
-    ["not found, pending (the gateway had it): nothing", null, "pending", 10_000_000, null],
-  ] as const)("%s", (_name, result, status, ageMs, expected) => {
-    const patch = patchFromLookup(result, { status, ageMs }, 120_000, "capture")
+    ["found: the gateway's outcome", found, "requested", 0, 90_000, "succeeded"],
+    ["found while pending: the gateway's outcome", { ...found, status: "pending" as const }, "pending", 0, 90_000, "pending"],
+    ["not found, requested, older than its call can run and than asked: failed (never received)", null, "requested", 120_000, 90_000, "failed"],
+    ["not found, requested, older than asked but its call may still run: nothing yet", null, "requested", 120_000, 120_001, null],
+    ["not found, requested, its call is over but younger than asked: nothing yet", null, "requested", 119_999, 1_000, null],
+    ["not found, requested, exactly as old as its call can run: failed", null, "requested", 130_000, 130_000, "failed"],
+    ["not found, pending (the gateway had it): nothing", null, "pending", 10_000_000, 0, null],
+  ] as const)("%s", (_name, result, status, ageMs, mayRunForMs, expected) => {
+    const patch = patchFromLookup(result, { status, ageMs, mayRunForMs }, 120_000, "capture")
     expect(patch?.status ?? null).toBe(expected)
   })
 
+  it("never declares a call still on its way failed, whatever the caller asks for", () => {
+    expect(patchFromLookup(null, { status: "requested", ageMs: 5_000, mayRunForMs: 94_500 }, 0, "capture")).toBeNull()
+    expect(patchFromLookup(null, { status: "requested", ageMs: 94_500, mayRunForMs: 94_500 }, 0, "capture")?.status).toBe("failed")
+  })
+
   it("says what to do next for a capture the gateway never received", () => {
-    expect(patchFromLookup(null, { status: "requested", ageMs: 1 }, 0, "refund")).toEqual({
+    expect(patchFromLookup(null, { status: "requested", ageMs: 1, mayRunForMs: 0 }, 0, "refund")).toEqual({
       status: "failed",
       message: "The gateway has no record of this refund: it never received the call. It is safe to refund again.",
       error_code: "not_received_by_gateway",

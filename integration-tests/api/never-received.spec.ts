@@ -1,0 +1,53 @@
+import { adminApi } from "../helpers/api"
+import { query } from "../helpers/db"
+import { placeOrder, testContext, type TestContext } from "../helpers/store"
+
+async function sandboxFaults(ctx: TestContext, faults: unknown[] | null): Promise<void> {
+  const res = await fetch(`${ctx.sandboxUrl}/__control/faults`, {
+    method: faults ? "POST" : "DELETE",
+    headers: { "content-type": "application/json" },
+    body: faults ? JSON.stringify({ faults }) : undefined,
+  })
+  if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`)
+}
+
+/**
+ * "Never received" (failed, safe to capture again) may be declared only once
+ * the row's own gateway call cannot be running any more — recorded on the row
+ * from the provider's options when it was sent — whatever a reconcile request
+ * asks for. Declaring it earlier invites a second capture while the first is
+ * still on its way.
+ */
+describe("never received: only after the row's own call is over", () => {
+  const ctx = testContext()
+  const api = adminApi(ctx)
+  afterEach(() => sandboxFaults(ctx, null))
+
+  it("keeps a capture the gateway has not seen yet requested even when asked for 0 s, and fails it once its call is over", async () => {
+    const order = await placeOrder(ctx)
+    // Every attempt of the client dies before the gateway acts: no answer, nothing at the gateway.
+    await sandboxFaults(ctx, [{ kind: "reset_before", match: { method: "POST", path: `/v1/payments/${order.paymentRef}/captures` }, times: 3 }])
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 2000 })
+    expect(res.status).toBe(202)
+    const id = res.body.capture.id
+    await sandboxFaults(ctx, null)
+
+    // The test server's sandbox provider: 1,500 ms per attempt, 2 retries, waits of up to 30 s
+    // between attempts (a Retry-After), and a 30 s margin.
+    const [row] = await query(ctx, `SELECT extract(epoch FROM in_flight_until - created_at) * 1000 AS ms FROM capture WHERE id = $1`, [id])
+    expect(Number(row.ms)).toBeGreaterThan(3 * 1500 + 2 * 30_000 + 30_000 - 1000)
+    expect(Number(row.ms)).toBeLessThanOrEqual(3 * 1500 + 2 * 30_000 + 30_000)
+
+    const eager = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0, never_received_after_seconds: 0 })
+    expect(eager.status).toBe(200)
+    expect((await api.get(`/admin/captures/${id}`)).body.capture.status).toBe("requested")
+    const single = await api.post(`/admin/captures/${id}/reconcile`)
+    expect(single.body.capture.status).toBe("requested")
+
+    // Once the call cannot be running any more (its time moved into the past), it was never received.
+    await query(ctx, `UPDATE capture SET created_at = created_at - interval '95 seconds', in_flight_until = in_flight_until - interval '95 seconds' WHERE id = $1`, [id])
+    const late = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0, never_received_after_seconds: 0 })
+    expect(late.body.captures).toEqual(expect.arrayContaining([{ id, before: "requested", after: "failed" }]))
+    expect((await api.get(`/admin/captures/${id}`)).body.capture).toMatchObject({ status: "failed", error_code: "not_received_by_gateway" })
+  })
+})
