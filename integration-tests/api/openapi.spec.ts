@@ -1,6 +1,7 @@
 import path from "node:path"
 import request from "supertest"
 import { adminApi } from "../helpers/api"
+import { cloverApi, cloverControl } from "../helpers/clover"
 import { callIsOver, query } from "../helpers/db"
 import { eventually, mollieControl, placeMollieOrder } from "../helpers/mollie"
 import {
@@ -361,6 +362,23 @@ describe("docs/openapi.yaml", () => {
       const declined = check("post", R, await api.post(`/admin/captures/${second.body.capture.id}/refunds`, { amount: 1000 }))
       expect(declined.status).toBe(422)
       expect(declined.body.type).toBe("payment_authorization_error")
+    })
+
+    it("409 from POST /admin/captures/{id}/reconcile, and discrepancies in the report, when Clover shows a capture of another amount", async () => {
+      const o = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+      // Our capture never reaches Clover (outcome unknown); someone captures 3 000 in Clover's dashboard.
+      await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: "/capture" }, times: 3 }] })
+      const unclear = check("post", "/admin/payments/{id}/captures", await api.post(`/admin/payments/${o.paymentId}/captures`, { amount: 5000 }))
+      await cloverControl(ctx, "DELETE", "faults")
+      expect(unclear.status).toBe(202)
+      expect((await cloverApi(ctx, "POST", `/v1/charges/${o.paymentRef}/capture`, { amount: 3000 })).status).toBe(200)
+
+      const conflict = check("post", "/admin/captures/{id}/reconcile", await api.post(`/admin/captures/${unclear.body.capture.id}/reconcile`))
+      expect(conflict.status).toBe(409)
+      expect(conflict.body).toMatchObject({ type: "gateway_error", code: "lookup_discrepancy" })
+      const report = check("post", "/admin/captures/reconcile", await api.post("/admin/captures/reconcile", { older_than_seconds: 0 }))
+      expect(report.status).toBe(200)
+      expect(report.body.discrepancies).toContainEqual(expect.objectContaining({ id: unclear.body.capture.id, kind: "capture", reason: "mismatch" }))
     })
 
     it("POST /admin/captures/reconcile and POST /admin/captures/{id}/retry of a capture the gateway never received", async () => {

@@ -20,3 +20,21 @@ export async function cloverControl(ctx: TestContext, method: string, path: stri
   if (res.status >= 300) throw new Error(`clover control ${method} ${path}: HTTP ${res.status} ${text}`)
   return text ? JSON.parse(text) : {}
 }
+
+let directSeq = 0
+
+/**
+ * A call straight to the Clover simulator's API with the store's private key, as a person in
+ * Clover's dashboard or another system would make it: the plugin knows nothing of it.
+ */
+export async function cloverApi(ctx: TestContext, method: "GET" | "POST", path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${ctx.cloverPrivateKey}`, accept: "application/json" }
+  if (method === "POST") {
+    headers["content-type"] = "application/json"
+    headers["idempotency-key"] = `elsewhere-${process.pid}-${Date.now()}-${++directSeq}`
+    headers["x-forwarded-for"] = "203.0.113.50"
+  }
+  const res = await fetch(`${ctx.cloverUrl}${path}`, { method, headers, body: method === "POST" ? JSON.stringify(body ?? {}) : undefined })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : {} }
+}

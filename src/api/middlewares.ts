@@ -1,6 +1,6 @@
 import { errorHandler, type MiddlewaresConfig } from "@medusajs/medusa"
 import type { NextFunction, Request, Response } from "express"
-import { isGatewayError } from "../gateways/gateway"
+import { isGatewayError, isLookupDiscrepancy } from "../gateways/gateway"
 
 /**
  * Medusa's error handler answers every error it does not know with an opaque
@@ -49,11 +49,14 @@ function clientError(err: unknown): { status: number; code: string; message: str
  * webhook failed) is not a server bug: say which gateway answered what, so an operator
  * can act (wrong key, gateway down, rate limited). 503 with Retry-After when trying again
  * later can help (429, 5xx, network), 502 when the gateway's answer itself was the problem.
- * Ledger rows are unchanged in both cases. Messages are built by our gateway mappers and
+ * A lookup that found something not matching the capture (`lookup_discrepancy`) is 409: asking
+ * again will not help, a person has to look at the payment at the gateway.
+ * Ledger rows are unchanged in every case. Messages are built by our gateway mappers and
  * never carry credentials.
  */
 function gatewayFailure(err: unknown): { status: number; code: string; message: string; retryAfterS?: number } | null {
   if (!isGatewayError(err)) return null
+  if (isLookupDiscrepancy(err)) return { status: 409, code: err.code ?? "lookup_discrepancy", message: `gateway: ${err.message}` }
   const later = err.retryable || err.outcomeUnknown || err.httpStatus === 429
   return {
     status: later ? 503 : 502,

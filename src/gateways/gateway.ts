@@ -64,6 +64,44 @@ export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError
 }
 
+/**
+ * Why a lookup could not settle a row although the gateway answered:
+ * - `mismatch`: what the gateway shows for this operation (found by our key or id, or the only
+ *   operation there can be, such as the one capture of a Clover charge) has another amount (or
+ *   belongs to another payment);
+ * - `ambiguous`: several operations fit, none can be told apart as ours;
+ * - `incomplete`: the gateway's list could not be read to its end (page cap, a cursor that does not
+ *   move), so "not there" cannot be concluded.
+ */
+export type LookupDiscrepancyReason = "mismatch" | "ambiguous" | "incomplete"
+
+/** An operation the gateway showed, as the discrepancy names it to a person. */
+export type LookupCandidate = { id?: string; amount: number; status?: string; created?: string }
+
+/**
+ * A lookup (`retrieveCapture`/`retrieveRefund`) found something that does not match the row, or
+ * cannot tell. Thrown rather than returned: `CaptureResult | null` can only say "this is it" or
+ * "there is nothing", and either would settle the row wrongly (a foreign capture taken as ours,
+ * or ours declared never received and done again). It is a `GatewayError` with
+ * `outcomeUnknown`, so any caller that does not know it leaves the row `requested`
+ * (`patchFromError`); the reconciler reports it under `discrepancies` and never fails the row.
+ */
+export class GatewayLookupDiscrepancy extends GatewayError {
+  readonly reason: LookupDiscrepancyReason
+  readonly candidates: LookupCandidate[]
+
+  constructor(init: { reason: LookupDiscrepancyReason; message: string; candidates?: LookupCandidate[] }) {
+    super({ type: "api_error", code: "lookup_discrepancy", message: init.message, retryable: false, outcomeUnknown: true })
+    this.name = "GatewayLookupDiscrepancy"
+    this.reason = init.reason
+    this.candidates = init.candidates ?? []
+  }
+}
+
+export function isLookupDiscrepancy(err: unknown): err is GatewayLookupDiscrepancy {
+  return err instanceof GatewayLookupDiscrepancy
+}
+
 /** Where an operation stands at the gateway. Unknown gateway states map to "pending", never "succeeded". */
 export type GatewayOperationStatus = "pending" | "succeeded" | "failed"
 
@@ -154,6 +192,16 @@ export type OperationLookup = {
   paymentRef: string
   gatewayId?: string
   idempotencyKey: string
+  /**
+   * What the row asked for. A gateway that finds the operation by anything but an exact key
+   * checks it against this; a different amount is a `GatewayLookupDiscrepancy`, not a match.
+   */
+  amount?: number
+  /**
+   * When the row was written, just before the call: bounds the gateway's creation time of a
+   * candidate when the operation has to be matched on the gateway's documented fields.
+   */
+  requestedAt?: Date
 }
 
 export interface PaymentGateway {
@@ -170,7 +218,11 @@ export interface PaymentGateway {
   /** Release what is left of the authorization. */
   cancel(paymentRef: string, idempotencyKey: string): Promise<PaymentSnapshot>
   retrieve(paymentRef: string): Promise<PaymentSnapshot>
-  /** null when the gateway has no such capture (it never received the call). */
+  /**
+   * null when the gateway has no such capture (it never received the call). Throws a
+   * `GatewayLookupDiscrepancy` when it shows something that does not match, or cannot tell.
+   */
   retrieveCapture(lookup: OperationLookup): Promise<CaptureResult | null>
+  /** As `retrieveCapture`, for a refund. */
   retrieveRefund(lookup: OperationLookup): Promise<RefundResult | null>
 }

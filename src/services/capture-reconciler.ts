@@ -1,5 +1,6 @@
 import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
+import { isLookupDiscrepancy, type LookupDiscrepancyReason } from "../gateways/gateway"
 import { parsePluginOptions, type PluginOptions } from "../types/options"
 import type CaptureService from "./capture"
 import type { Actor } from "./capture"
@@ -24,6 +25,12 @@ export type ReconcileReport = {
   refunds: Array<{ id: string; before: string; after: string }>
   recorded: Array<{ id: string; payment_id: string; amount: number }>
   errors: Array<{ id: string; message: string }>
+  /**
+   * Rows the gateway shows something for that does not match them (another amount, several
+   * candidates, a list that could not be read to its end). Left `requested`/`pending`, never
+   * failed; reported on every run until someone settles them.
+   */
+  discrepancies: Array<{ id: string; kind: "capture" | "refund"; payment_id: string; reason: LookupDiscrepancyReason; message: string }>
 }
 
 /**
@@ -49,7 +56,7 @@ export default class CaptureReconcilerService extends TransactionBaseService {
     const olderThan = opts.olderThanSeconds ?? this.options.reconcileAfterSeconds
     const neverReceivedAfterMs = 1000 * (opts.neverReceivedAfterSeconds ?? Math.max(120, olderThan))
     const limit = opts.limit ?? 100
-    const report: ReconcileReport = { captures: [], refunds: [], recorded: [], errors: [] }
+    const report: ReconcileReport = { captures: [], refunds: [], recorded: [], errors: [], discrepancies: [] }
     const touched = new Set<string>()
 
     const stale = (table: "capture" | "capture_refund"): Promise<Array<{ id: string; payment_id: string; status: string }>> =>
@@ -62,20 +69,20 @@ export default class CaptureReconcilerService extends TransactionBaseService {
 
     for (const row of await stale("capture")) {
       touched.add(row.payment_id)
-      await this.guard(report, row.id, async () => {
+      await this.guard(report, { ...row, kind: "capture" }, async () => {
         const after = await this.deps.captureService.reconcileCapture(row.id, opts.actor, { neverReceivedAfterMs })
         report.captures.push({ id: row.id, before: row.status, after: after.status })
       })
     }
     for (const row of await stale("capture_refund")) {
       touched.add(row.payment_id)
-      await this.guard(report, row.id, async () => {
+      await this.guard(report, { ...row, kind: "refund" }, async () => {
         const after = await this.deps.captureService.reconcileRefund(row.id, opts.actor, { neverReceivedAfterMs })
         report.refunds.push({ id: row.id, before: row.status, after: after.status })
       })
     }
     for (const paymentId of touched) {
-      await this.guard(report, paymentId, async () => {
+      await this.guard(report, { id: paymentId }, async () => {
         const recorded = await this.deps.captureService.recordUnknownCaptures(paymentId, opts.actor)
         if (recorded) report.recorded.push({ id: recorded.id, payment_id: paymentId, amount: recorded.amount })
       })
@@ -83,14 +90,27 @@ export default class CaptureReconcilerService extends TransactionBaseService {
     return report
   }
 
-  /** One row's failure (a gateway down) does not stop the others; it is reported and retried next run. */
-  private async guard(report: ReconcileReport, id: string, work: () => Promise<void>): Promise<void> {
+  /**
+   * One row's failure (a gateway down) does not stop the others; it is reported and retried next
+   * run. A discrepancy is not a failure to ask: the gateway answered with something that does
+   * not match the row, which a person has to look at; it is reported apart.
+   */
+  private async guard(
+    report: ReconcileReport,
+    row: { id: string; payment_id?: string; kind?: "capture" | "refund" },
+    work: () => Promise<void>
+  ): Promise<void> {
     try {
       await work()
     } catch (err) {
       const message = (err as Error).message
-      report.errors.push({ id, message })
-      this.deps.logger?.warn(`captures: reconciling ${id} failed: ${message}`)
+      if (isLookupDiscrepancy(err) && row.kind && row.payment_id) {
+        report.discrepancies.push({ id: row.id, kind: row.kind, payment_id: row.payment_id, reason: err.reason, message })
+        this.deps.logger?.warn(`captures: ${row.kind} ${row.id} not settled, discrepancy at the gateway (${err.reason}): ${message}`)
+        return
+      }
+      report.errors.push({ id: row.id, message })
+      this.deps.logger?.warn(`captures: reconciling ${row.id} failed: ${message}`)
     }
   }
 }

@@ -14,6 +14,7 @@ import {
   type RefundPlan,
 } from "../domain"
 import type { OrderService } from "@medusajs/medusa"
+import { isLookupDiscrepancy } from "../gateways/gateway"
 import { GatewayRegistry, type CaptureContext, type RegisteredGateway } from "../gateways/registry"
 import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
@@ -30,6 +31,7 @@ import { syncCoreAfterRefund } from "./ledger/core-sync"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/errors"
 import { recordEvent, type Actor } from "./ledger/events"
 import { mergeMetadata, reservedKeyMessage, reservedMetadataKey } from "./ledger/metadata"
+import { recordDiscrepancy } from "./ledger/discrepancy"
 import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
@@ -608,7 +610,9 @@ export default class CaptureService extends TransactionBaseService {
    * Asks the gateway where one capture stands and settles the row: found →
    * the gateway's outcome; not found and older than `neverReceivedAfterMs` →
    * failed, the gateway never received the call (a retry is then safe);
-   * otherwise left as it is (the call may still be on its way).
+   * otherwise left as it is (the call may still be on its way). Something that
+   * does not match (GatewayLookupDiscrepancy) leaves it as it is too, never
+   * failed: the finding is recorded and thrown.
    */
   async reconcileCapture(id: string, actor: Actor, opts: { neverReceivedAfterMs?: number } = {}): Promise<Capture> {
     const capture = await this.retrieve(id)
@@ -618,7 +622,9 @@ export default class CaptureService extends TransactionBaseService {
       paymentRef: paymentRef(payment),
       gatewayId: capture.gateway_capture_id ?? undefined,
       idempotencyKey: capture.id,
-    })
+      amount: capture.amount,
+      requestedAt: capture.created_at,
+    }).catch((err) => this.noteDiscrepancy({ payment_id: capture.payment_id, capture_id: capture.id }, actor, err))
     const patch = patchFromLookup(found, rowTiming(capture, this.requireGateway(payment)), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "capture")
     if (!patch) return capture
     await this.recordReconciled({ payment_id: capture.payment_id, capture_id: capture.id }, actor, found)
@@ -660,11 +666,23 @@ export default class CaptureService extends TransactionBaseService {
       paymentRef: paymentRef(payment),
       gatewayId: refund.gateway_refund_id ?? undefined,
       idempotencyKey: refund.id,
-    })
+      amount: refund.amount,
+      requestedAt: refund.created_at,
+    }).catch((err) => this.noteDiscrepancy({ payment_id: refund.payment_id, capture_id: refund.capture_id, refund_id: refund.id }, actor, err))
     const patch = patchFromLookup(found, rowTiming(refund, this.requireGateway(payment)), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "refund")
     if (!patch) return refund
     await this.recordReconciled({ payment_id: refund.payment_id, capture_id: refund.capture_id, refund_id: refund.id }, actor, found)
     return (await this.applyRefundOutcome(refund.id, patch, actor)).refund
+  }
+
+  /**
+   * A lookup that found something not matching the row (GatewayLookupDiscrepancy):
+   * the row is left as it is, the finding goes to the trail, and the error goes on
+   * to the caller (the reconciler lists it under `discrepancies`).
+   */
+  private async noteDiscrepancy(ids: { payment_id: string; capture_id: string; refund_id?: string }, actor: Actor, err: unknown): Promise<never> {
+    if (isLookupDiscrepancy(err)) await this.write((m) => recordDiscrepancy(m, ids, actor, err))
+    throw err
   }
 
   /**

@@ -158,8 +158,13 @@ export class CloverClient {
     return this.request({ method: "GET", path: `/v1/refunds/${seg(refundId)}` }, isRefundWire)
   }
 
-  listRefunds(filter: { charge: string }): Promise<CloverList<CloverRefund>> {
-    return this.request({ method: "GET", path: "/v1/refunds", query: { charge: filter.charge } }, isListOf(isRefundWire))
+  /**
+   * One page of a charge's refunds, newest first. Clover returns 10 by default and at most 100
+   * (`limit`); `starting_after` is the id to continue from (docs/gateways/clover.md#listing-refunds).
+   */
+  listRefunds(filter: { charge: string; limit?: number; startingAfter?: string }): Promise<CloverList<CloverRefund>> {
+    const query = { charge: filter.charge, limit: filter.limit?.toString(), starting_after: filter.startingAfter }
+    return this.request({ method: "GET", path: "/v1/refunds", query }, isListOf(isRefundWire))
   }
 
   // --- transport -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@
  * is a thrown `GatewayError`.
  */
 import {
+  GatewayLookupDiscrepancy,
   isGatewayError,
   type AuthorizeRequest,
   type CaptureRequest,
@@ -36,7 +37,20 @@ import {
   toRefundResult,
   type CloverLevel2Input,
 } from "./mapper"
-import type { CaptureChargeBody, CloverCharge, CreateRefundBody } from "./types"
+import {
+  MAX_REFUND_PAGES,
+  REFUND_KEY_METADATA,
+  REFUND_PAGE_SIZE,
+  collectPages,
+  matchCapture,
+  matchRefundById,
+  matchRefundInList,
+  type LookupVerdict,
+  type RefundWant,
+} from "./lookup"
+import type { CaptureChargeBody, CloverCharge, CloverList, CloverRefund, CreateRefundBody } from "./types"
+
+export { REFUND_KEY_METADATA } from "./lookup"
 
 export type CloverGatewayOptions = {
   /** The Ecommerce private key. */
@@ -66,9 +80,6 @@ export type CloverAuthorizeRequest = AuthorizeRequest & { receiptEmail?: string;
 
 export type CloverRefundRequest = RefundRequest & { clientIp?: string }
 
-/** Key under which our idempotency key is stored in a refund's metadata (see `retrieveRefund`). */
-export const REFUND_KEY_METADATA = "idempotency_key"
-
 const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"])
 
 function assertCents(amount: number, param = "amount"): void {
@@ -92,6 +103,16 @@ async function confirm<T>(read: () => Promise<T>): Promise<T> {
 
 const hasCode = (err: unknown, code: string): err is CloverApiError => isGatewayError(err) && err.code === code
 const isMissing = (err: unknown): boolean => isGatewayError(err) && err.httpStatus === 404
+
+/** A lookup's verdict as the port says it: the result, null for "nothing there", or a thrown discrepancy. */
+function settle<T, R extends { message?: string }>(verdict: LookupVerdict<T>, toResult: (item: T) => R): R | null {
+  if (verdict.kind === "none") return null
+  if (verdict.kind === "discrepancy") throw new GatewayLookupDiscrepancy(verdict)
+  const result = toResult(verdict.item)
+  if (verdict.by !== "fields") return result
+  // Worth a line on the row: Clover did not give back the key we sent.
+  return { ...result, message: "Found at Clover by charge, amount and time; the refund does not carry this refund's key." }
+}
 
 export class CloverGateway implements PaymentGateway {
   readonly name = "clover"
@@ -165,9 +186,10 @@ export class CloverGateway implements PaymentGateway {
     const charge = await confirm(() => this.client.getCharge(req.paymentRef))
     const captured = capturedAmountOf(charge)
     if (captured >= req.amount) {
-      const result = toCaptureResult(charge, req.amount)
-      const note = captured > req.amount ? ` (the charge shows ${captured} captured, more than the ${req.amount} requested)` : ""
-      return { ...result, message: `Clover reported the charge as already captured${note}.` }
+      // Ours only at our amount: a larger capture was made by another request. That is a
+      // discrepancy (thrown, outcome unknown: the row stays requested for a person), not a success.
+      const mine = settle(matchCapture(charge, { amount: req.amount }), (c) => toCaptureResult(c, req.amount))
+      return { ...mine!, message: "Clover reported the charge as already captured." }
     }
     throw new CloverApiError({
       type: err.type,
@@ -197,7 +219,9 @@ export class CloverGateway implements PaymentGateway {
       if (isDecline(err)) return declinedRefund(err, req)
       if (hasCode(err, "charge_already_refunded")) {
         // Possibly ours, answered late: only a refund carrying our key counts as success.
-        const mine = await confirm(() => this.retrieveRefund({ paymentRef: req.paymentRef, idempotencyKey: req.idempotencyKey }))
+        const mine = await confirm(() =>
+          this.findRefund({ chargeId: req.paymentRef, key: req.idempotencyKey, amount: req.amount, keyOnly: true })
+        )
         if (mine) return mine
       }
       throw err
@@ -228,29 +252,56 @@ export class CloverGateway implements PaymentGateway {
 
   /**
    * Clover has no capture object: the capture is read off the charge. null when the charge
-   * shows none (the capture never happened) or does not exist.
+   * shows none (the capture never happened) or does not exist; a `GatewayLookupDiscrepancy` when
+   * it shows a capture of another amount than `lookup.amount` (made by another request).
    */
   async retrieveCapture(lookup: OperationLookup): Promise<CaptureResult | null> {
     const chargeId = lookup.gatewayId ? chargeIdOfCapture(lookup.gatewayId) : lookup.paymentRef
+    let charge: CloverCharge
     try {
-      const charge = await this.client.getCharge(chargeId)
-      return capturedAmountOf(charge) > 0 ? toCaptureResult(charge) : null
+      charge = await this.client.getCharge(chargeId)
     } catch (err) {
       if (isMissing(err)) return null
       throw err
     }
+    return settle(matchCapture(charge, { amount: lookup.amount }), (c) => toCaptureResult(c))
   }
 
-  /** By refund id when known, else the charge's refund whose metadata carries our key. */
+  /**
+   * By refund id when known, else in the charge's whole refund list: the refund carrying our key,
+   * or the one refund that fits on Clover's documented fields (`lookup.amount`, created around
+   * `lookup.requestedAt`). A list that cannot be read to its end, two that fit, or one of another
+   * amount: a `GatewayLookupDiscrepancy`, never null.
+   */
   async retrieveRefund(lookup: OperationLookup): Promise<RefundResult | null> {
-    try {
-      if (lookup.gatewayId) return toRefundResult(await this.client.getRefund(lookup.gatewayId))
-      const { data } = await this.client.listRefunds({ charge: lookup.paymentRef })
-      const found = data.find((refund) => refund.metadata?.[REFUND_KEY_METADATA] === lookup.idempotencyKey)
-      return found ? toRefundResult(found) : null
-    } catch (err) {
-      if (isMissing(err)) return null
-      throw err
+    const chargeId = lookup.paymentRef
+    if (lookup.gatewayId) {
+      let refund: CloverRefund
+      try {
+        refund = await this.client.getRefund(lookup.gatewayId)
+      } catch (err) {
+        if (isMissing(err)) return null
+        throw err
+      }
+      return settle(matchRefundById(refund, { chargeId, amount: lookup.amount }), toRefundResult)
     }
+    return this.findRefund({ chargeId, key: lookup.idempotencyKey, amount: lookup.amount, requestedAt: lookup.requestedAt?.getTime() })
+  }
+
+  private async findRefund(want: RefundWant): Promise<RefundResult | null> {
+    const listed = await collectPages(
+      async (startingAfter): Promise<CloverList<CloverRefund>> => {
+        try {
+          return await this.client.listRefunds({ charge: want.chargeId, limit: REFUND_PAGE_SIZE, startingAfter })
+        } catch (err) {
+          // An unknown charge has no refunds; a 404 further on (a cursor Clover no longer knows)
+          // leaves the list unread, which is thrown, never "not found".
+          if (startingAfter === undefined && isMissing(err)) return { data: [], has_more: false }
+          throw err
+        }
+      },
+      { pageSize: REFUND_PAGE_SIZE, maxPages: MAX_REFUND_PAGES }
+    )
+    return settle(matchRefundInList(listed.items, listed.complete, want), toRefundResult)
   }
 }

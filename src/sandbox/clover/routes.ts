@@ -221,10 +221,40 @@ function getRefund(ctx: RouteContext): ApiResponse {
   return json(200, refund)
 }
 
+/** Clover's list paging (docs/gateways/clover.md#listing-refunds): 10 items by default, at most 100. */
+export const LIST_DEFAULT_LIMIT = 10
+export const LIST_MAX_LIMIT = 100
+
+function listLimit(raw: string | null): number {
+  if (raw === null) return LIST_DEFAULT_LIMIT
+  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN
+  if (!(limit >= 1 && limit <= LIST_MAX_LIMIT)) {
+    throw invalidRequest("invalid_request", `limit must be an integer between 1 and ${LIST_MAX_LIMIT}.`, "limit")
+  }
+  return limit
+}
+
+/**
+ * `GET /v1/refunds[?charge=…&limit=…&starting_after=…]`: newest first, `limit` per page,
+ * `has_more` when more follow. `starting_after=<id>` answers that refund and those after it, as
+ * Clover's pagination example reads ("a specific order and the four following it"; assumed 11).
+ */
 function listRefunds(ctx: RouteContext): ApiResponse {
-  const charge = ctx.query.get("charge")
-  const data = charge === null ? [...ctx.state.refunds.values()] : ctx.state.refundsOf(charge)
-  return json(200, { object: "list", data, has_more: false })
+  const { query } = ctx
+  const charge = query.get("charge")
+  const limit = listLimit(query.get("limit"))
+  if (query.get("ending_before") !== null) {
+    throw invalidRequest("invalid_request", "ending_before is not supported by the simulator; page with starting_after.", "ending_before")
+  }
+  const all = (charge === null ? [...ctx.state.refunds.values()] : ctx.state.refundsOf(charge)).reverse()
+  const after = query.get("starting_after")
+  let start = 0
+  if (after !== null) {
+    start = all.findIndex((refund) => refund.id === after)
+    if (start < 0) throw resourceMissing("refund", after, "starting_after")
+  }
+  const data = all.slice(start, start + limit)
+  return json(200, { object: "list", url: "/v1/refunds", has_more: start + limit < all.length, data })
 }
 
 const ROUTES: Route[] = [

@@ -91,8 +91,12 @@
  * - Uncaptured charge: a refund releases the authorization (assumed 5: there is no void endpoint),
  *   in full only (a partial amount → 400 `invalid_request`, param `amount`); `refunded: true`,
  *   `amount_refunded: amount`; releasing again → 400 `charge_already_refunded`.
- * - `GET /v1/refunds/:id` → refund | 404; `GET /v1/refunds?charge=<id>` → `{ object: "list",
- *   data: Refund[], has_more: false }` (creation order; assumed 11).
+ * - `GET /v1/refunds/:id` → refund | 404; `GET /v1/refunds?charge=<id>&limit=&starting_after=`
+ *   → `{ object: "list", url: "/v1/refunds", has_more, data: Refund[] }` (§listing-refunds),
+ *   newest first, `limit` 1–100 (default 10; else 400, param `limit`). `starting_after=<id>`
+ *   answers that refund and the ones after it (Clover's example includes the named object;
+ *   assumed 11); an unknown id → 404, param `starting_after`. `ending_before` → 400 (not
+ *   modelled).
  * - Unknown `/v1` path → 404; known path, other method → 405 (assumed 16).
  *
  * Concurrency: checks and mutation of a request run synchronously, so requests on one charge

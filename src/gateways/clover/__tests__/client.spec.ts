@@ -2,7 +2,7 @@
  * What the client puts on the wire and how it sequences attempts, with a scripted fetch so exact
  * sequences (timeout, then a 4xx) can be produced.
  */
-import { GatewayError } from "../../gateway"
+import { GatewayError, GatewayLookupDiscrepancy } from "../../gateway"
 import { CloverClient } from "../client"
 import { CloverGateway } from "../clover-gateway"
 
@@ -170,5 +170,29 @@ describe("CloverGateway with scripted answers", () => {
     await expect(gw(other).refund({ paymentRef: "CH1", amount: 100, currency: "usd", idempotencyKey: "ref_1" })).rejects.toMatchObject({
       code: "charge_already_refunded",
     })
+  })
+
+  it("reads the refund list page by page (limit=100, starting_after) and, at the page cap, answers 'cannot tell', never 'not found'", async () => {
+    let n = 0
+    // Clover always has more: 100 refunds a page, none of them ours.
+    const endless = () => {
+      const data = Array.from({ length: 100 }, () => ({ id: `R${String(++n).padStart(12, "0")}`, charge: "CH1", currency: "usd", status: "succeeded", amount: 1 }))
+      return new Response(JSON.stringify({ object: "list", has_more: true, data }), { status: 200, headers: { "content-type": "application/json" } })
+    }
+    const { fetchFn, seen } = scripted(endless)
+    const err = await gw(fetchFn).retrieveRefund({ paymentRef: "CH1", idempotencyKey: "ref_1", amount: 100, requestedAt: new Date() }).catch((e) => e)
+    expect(err).toBeInstanceOf(GatewayLookupDiscrepancy)
+    expect(err).toMatchObject({ reason: "incomplete", outcomeUnknown: true })
+    expect(seen).toHaveLength(20)
+    expect(seen[0].url).toBe("http://clover.test/v1/refunds?charge=CH1&limit=100")
+    expect(seen[1].url).toBe(`http://clover.test/v1/refunds?charge=CH1&limit=100&starting_after=R${String(100).padStart(12, "0")}`)
+  })
+
+  it("a list in another shape (the platform API's `elements`) is a malformed answer, not an empty list", async () => {
+    const { fetchFn } = scripted(json(200, { elements: [{ id: "R1", charge: "CH1", currency: "usd", status: "succeeded", amount: 100 }] }))
+    const err = await gw(fetchFn).retrieveRefund({ paymentRef: "CH1", idempotencyKey: "ref_1", amount: 100 }).catch((e) => e)
+    expect(err).toBeInstanceOf(GatewayError)
+    expect(err).not.toBeInstanceOf(GatewayLookupDiscrepancy)
+    expect(err.code).toBe("malformed_response")
   })
 })

@@ -3,7 +3,7 @@
  * and the server.
  */
 import { startCloverSandbox, type CloverSandboxHandle, type Fault } from "../../../sandbox/clover"
-import { GatewayError } from "../../gateway"
+import { GatewayError, GatewayLookupDiscrepancy } from "../../gateway"
 import { CLOVER_BASE_URLS, CloverGateway, type CloverGatewayOptions } from "../index"
 
 const KEY = "priv-4f1c9e2a-secret-key"
@@ -154,6 +154,87 @@ describe("CloverGateway happy path", () => {
     expect(await gw.retrieveRefund({ paymentRef: ref, idempotencyKey: refundKey })).toMatchObject({ gatewayRefundId: refund.gatewayRefundId, amount: 100 })
     expect(await gw.retrieveRefund({ paymentRef: ref, gatewayId: refund.gatewayRefundId, idempotencyKey: "x" })).toMatchObject({ status: "succeeded" })
     expect(await gw.retrieveRefund({ paymentRef: ref, gatewayId: "NOSUCHREFUND1", idempotencyKey: "x" })).toBeNull()
+  })
+})
+
+describe("lookups settle only what is ours (docs/gateways/clover.md#finding-an-operation-again)", () => {
+  /** Thrown discrepancy, as the reconciler sees it: an outcome-unknown GatewayError, never null. */
+  async function discrepancy(promise: Promise<unknown>): Promise<GatewayLookupDiscrepancy> {
+    const err = await caught(promise)
+    expect(err).toBeInstanceOf(GatewayLookupDiscrepancy)
+    expect(err).toMatchObject({ code: "lookup_discrepancy", outcomeUnknown: true })
+    return err as GatewayLookupDiscrepancy
+  }
+
+  const listRequests = () => sandbox.state.requests
+
+  it("finds our refund under more than a page of newer refunds on the charge (Clover pages by 100 at most)", async () => {
+    const gw = gateway()
+    const ref = await authorized(gw, 50_000)
+    await gw.capture({ paymentRef: ref, amount: 50_000, currency: "usd", idempotencyKey: key("cap") })
+    const requestedAt = new Date()
+    const ourKey = key("ref")
+    const ours = await gw.refund({ paymentRef: ref, amount: 500, currency: "usd", idempotencyKey: ourKey })
+    // 120 newer refunds (made elsewhere, some without metadata): ours is on the second page.
+    for (let i = 0; i < 120; i++) {
+      if (i % 2) await gw.refund({ paymentRef: ref, amount: 1, currency: "usd", idempotencyKey: key("other") })
+      else await gw.client.createRefund({ charge: ref, amount: 1 }, { idempotencyKey: key("dash") })
+    }
+
+    const before = listRequests()
+    const found = await gw.retrieveRefund({ paymentRef: ref, idempotencyKey: ourKey, amount: 500, requestedAt })
+    expect(found).toMatchObject({ status: "succeeded", gatewayRefundId: ours.gatewayRefundId, amount: 500 })
+    expect(found?.message).toBeUndefined()
+    // Two pages: 100, then from the 100th on.
+    expect(listRequests() - before).toBe(2)
+    // A key Clover never saw: the whole list was read, so "not there" is the answer.
+    expect(await gw.retrieveRefund({ paymentRef: ref, idempotencyKey: key("never"), amount: 777, requestedAt })).toBeNull()
+  })
+
+  it("a capture of 3 000 made elsewhere does not settle our 5 000: a discrepancy, not a success", async () => {
+    const gw = gateway()
+    const ref = await authorized(gw, 5000)
+    await gw.client.captureCharge(ref, { amount: 3000 }, { idempotencyKey: key("dashboard") })
+    const err = await discrepancy(gw.retrieveCapture({ paymentRef: ref, idempotencyKey: key("cap"), amount: 5000 }))
+    expect(err.reason).toBe("mismatch")
+    expect(err.message).toMatch(/captured for 3000, but this capture asked for 5000/)
+    expect(err.candidates).toEqual([{ id: `${ref}:capture`, amount: 3000, status: "succeeded" }])
+    // At our amount it is ours.
+    expect(await gw.retrieveCapture({ paymentRef: ref, idempotencyKey: "k", amount: 3000 })).toMatchObject({ status: "succeeded", amount: 3000 })
+  })
+
+  it("charge_already_captured for more than we asked is a discrepancy (the row stays unresolved), not a success", async () => {
+    const gw = gateway()
+    const ref = await authorized(gw, 5000)
+    await gw.client.captureCharge(ref, { amount: 5000 }, { idempotencyKey: key("dashboard") })
+    const err = await discrepancy(gw.capture({ paymentRef: ref, amount: 3000, currency: "usd", idempotencyKey: key("cap") }))
+    expect(err.reason).toBe("mismatch")
+  })
+
+  it("a refund without our key (Clover keeps no refund metadata) is matched on charge, amount and time; two such are ambiguous", async () => {
+    const gw = gateway()
+    const ref = await authorized(gw, 5000)
+    await gw.capture({ paymentRef: ref, amount: 5000, currency: "usd", idempotencyKey: key("cap") })
+    const requestedAt = new Date()
+    const bare = await gw.client.createRefund({ charge: ref, amount: 700 }, { idempotencyKey: key("bare") })
+    await gw.client.createRefund({ charge: ref, amount: 300 }, { idempotencyKey: key("bare") })
+    const found = await gw.retrieveRefund({ paymentRef: ref, idempotencyKey: key("ref"), amount: 700, requestedAt })
+    expect(found).toMatchObject({ gatewayRefundId: bare.id, amount: 700 })
+    expect(found?.message).toMatch(/by charge, amount and time/)
+
+    await gw.client.createRefund({ charge: ref, amount: 700 }, { idempotencyKey: key("bare") })
+    const err = await discrepancy(gw.retrieveRefund({ paymentRef: ref, idempotencyKey: key("ref"), amount: 700, requestedAt }))
+    expect(err.reason).toBe("ambiguous")
+    expect(err.candidates).toHaveLength(2)
+  })
+
+  it("a refund found by its id with another amount is a discrepancy", async () => {
+    const gw = gateway()
+    const ref = await authorized(gw, 5000)
+    await gw.capture({ paymentRef: ref, amount: 5000, currency: "usd", idempotencyKey: key("cap") })
+    const refund = await gw.refund({ paymentRef: ref, amount: 400, currency: "usd", idempotencyKey: key("ref") })
+    const err = await discrepancy(gw.retrieveRefund({ paymentRef: ref, gatewayId: refund.gatewayRefundId, idempotencyKey: "x", amount: 450 }))
+    expect(err.reason).toBe("mismatch")
   })
 })
 

@@ -228,9 +228,44 @@ describe("refunds (docs/gateways/clover.md#refunds-and-releasing-a-hold)", () =>
     expect((await refund({ charge: charge.id, amount: 1 })).body.error.code).toBe("charge_already_refunded")
     expect((await call("GET", `/v1/charges/${charge.id}`)).body).toMatchObject({ amount_refunded: 600, refunded: true })
     const list = await call("GET", `/v1/refunds?charge=${charge.id}`)
-    expect(list.body).toMatchObject({ object: "list", has_more: false })
-    expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([first.body.id, rest.body.id])
+    expect(list.body).toMatchObject({ object: "list", url: "/v1/refunds", has_more: false })
+    // Newest first (Clover's "List refunds": "The newest refund is first in the list").
+    expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([rest.body.id, first.body.id])
     expect((await call("GET", `/v1/refunds/${first.body.id}`)).body).toEqual(first.body)
+  })
+
+  it("pages a charge's refunds as Clover documents: 10 by default, limit ≤ 100, starting_after, has_more", async () => {
+    const charge = await authorize(5000)
+    await capture(charge.id)
+    const made: string[] = []
+    for (let i = 0; i < 23; i++) made.push((await refund({ charge: charge.id, amount: 1 + i })).body.id)
+    const other = await authorize(900)
+    await capture(other.id)
+    await refund({ charge: other.id, amount: 7 })
+    const newestFirst = [...made].reverse()
+    const ids = (list: Answer) => list.body.data.map((r: { id: string }) => r.id)
+
+    const first = await call("GET", `/v1/refunds?charge=${charge.id}`)
+    expect(first.body).toMatchObject({ object: "list", has_more: true })
+    expect(ids(first)).toEqual(newestFirst.slice(0, 10))
+
+    // Clover's example of starting_after answers the named object and those following it.
+    const second = await call("GET", `/v1/refunds?charge=${charge.id}&limit=5&starting_after=${newestFirst[9]}`)
+    expect(ids(second)).toEqual(newestFirst.slice(9, 14))
+    expect(second.body.has_more).toBe(true)
+    const last = await call("GET", `/v1/refunds?charge=${charge.id}&limit=100&starting_after=${newestFirst[20]}`)
+    expect(ids(last)).toEqual(newestFirst.slice(20))
+    expect(last.body.has_more).toBe(false)
+    expect(ids(await call("GET", `/v1/refunds?charge=${charge.id}&limit=100`))).toEqual(newestFirst)
+
+    for (const limit of ["0", "101", "ten", "1.5"]) {
+      const bad = await call("GET", `/v1/refunds?charge=${charge.id}&limit=${limit}`)
+      expect(bad.status).toBe(400)
+      expect(bad.body.error).toMatchObject({ type: "invalid_request_error", param: "limit" })
+    }
+    const unknown = await call("GET", `/v1/refunds?charge=${charge.id}&starting_after=NOSUCHREFUND1`)
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error).toMatchObject({ code: "resource_missing", param: "starting_after" })
   })
 
   it("releases an uncaptured charge in full only, once", async () => {
