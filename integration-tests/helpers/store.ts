@@ -28,6 +28,8 @@ export type TestContext = SeededStore & {
   cloverPrivateKey: string
   databaseUrl: string
   serverEnv: Record<string, string>
+  /** Everything the suite's Medusa server wrote (its LOG_LEVEL is error). */
+  serverLogFile: string
 }
 
 export type PlacedOrder = {

@@ -6,6 +6,9 @@
  * a store to sell in (region, shipping, product) made through the admin API.
  * Tests find it all in process.env.CAPTURES_TEST_CONTEXT.
  */
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
 import { startCloverSandbox } from "../../src/sandbox/clover"
 import { startMollieSandbox } from "../../src/sandbox/mollie"
 import { startSandboxGateway } from "../../src/sandbox/sandbox-gateway"
@@ -99,7 +102,10 @@ async function boot(): Promise<void> {
     NODE_ENV: "development",
     LOG_LEVEL: "error",
   }
-  const server = await startServer({ env, port })
+  // What the server logs (errors only, LOG_LEVEL) is kept for tests that check nothing went wrong unseen.
+  const serverLogFile = path.join(os.tmpdir(), `captures-test-server-${process.pid}.log`)
+  fs.writeFileSync(serverLogFile, "")
+  const server = await startServer({ env, port, logFile: serverLogFile })
   ;(globalThis as Record<string, unknown>).__capturesServer = server
   log(`medusa on ${server.url}`)
 
@@ -115,6 +121,7 @@ async function boot(): Promise<void> {
     cloverPrivateKey: CLOVER_KEY,
     databaseUrl: db.url,
     serverEnv: env,
+    serverLogFile,
   }
   process.env.CAPTURES_TEST_CONTEXT = JSON.stringify(context)
   log("store seeded\n")

@@ -1,3 +1,5 @@
+import fs from "node:fs"
+
 type Stoppable = { stop?: () => Promise<void>; close?: () => Promise<void> }
 
 export default async function globalTeardown(): Promise<void> {
@@ -7,4 +9,6 @@ export default async function globalTeardown(): Promise<void> {
   await g.__capturesMollie?.close?.()
   await g.__capturesClover?.close?.()
   await g.__capturesDb?.stop?.()
+  const logFile = process.env.CAPTURES_TEST_CONTEXT ? JSON.parse(process.env.CAPTURES_TEST_CONTEXT).serverLogFile : null
+  if (logFile) fs.rmSync(logFile, { force: true })
 }

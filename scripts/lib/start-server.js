@@ -1,8 +1,13 @@
 /** Starts scripts/serve.js as a child process and resolves once it listens. */
 const { fork } = require("child_process")
+const fs = require("fs")
 const path = require("path")
 
-function startServer({ env = {}, port = 0, timeoutMs = 120000, inheritOutput = false } = {}) {
+/**
+ * @param {{ env?: object, port?: number, timeoutMs?: number, inheritOutput?: boolean, logFile?: string }} [opts]
+ *   logFile: every line the server writes is appended there too (tests read what it logged).
+ */
+function startServer({ env = {}, port = 0, timeoutMs = 120000, inheritOutput = false, logFile } = {}) {
   const child = fork(path.join(__dirname, "..", "serve.js"), [], {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -11,6 +16,7 @@ function startServer({ env = {}, port = 0, timeoutMs = 120000, inheritOutput = f
   const keep = (d) => {
     log = (log + d).slice(-20000)
     if (inheritOutput) process.stdout.write(d)
+    if (logFile) fs.appendFileSync(logFile, d)
   }
   child.stdout.on("data", keep)
   child.stderr.on("data", keep)

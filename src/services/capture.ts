@@ -137,7 +137,8 @@ export default class CaptureService extends TransactionBaseService {
       op: "capture",
       payment_id: input.payment_id,
       amount: input.amount,
-      at_most: input.at_most,
+      // Derived from a fulfillment event, not part of what the request is (see decideCapture).
+      at_most: input.fulfillment_id ? undefined : input.at_most,
       currency_code: input.currency_code?.toLowerCase(),
       description: input.description,
       reference: input.reference,
@@ -211,7 +212,12 @@ export default class CaptureService extends TransactionBaseService {
     | { replay: Capture }
     | { values: RequestedCaptureValues; event: Record<string, unknown>; registered: RegisteredGateway } {
     const keyed = input.idempotency_key ? captures.find((c) => c.idempotency_key === input.idempotency_key) : undefined
-    const replay = checkReplay(keyed, input.idempotency_key, hash)
+    // A fulfillment's capture is what its event is: this payment's share of that
+    // fulfillment. What was derived from it (the share, capped) may differ when
+    // the event comes again — the order changed, an earlier version worked it
+    // out — and that is the same request, answered below with the capture made.
+    const sameFulfillment = !!keyed && !!input.fulfillment_id && keyed.fulfillment_id === input.fulfillment_id
+    const replay = sameFulfillment ? null : checkReplay(keyed, input.idempotency_key, hash)
     if (replay) return { replay }
     if (input.fulfillment_id) {
       // One capture per fulfillment however often its event comes: a live one
