@@ -53,6 +53,8 @@ export type OrderOptions = {
   source?: string
   currency?: "eur" | "jpy" | "usd"
   provider?: "captures-sandbox" | "mollie" | "clover"
+  /** A gift card (POST /admin/gift-cards) applied to the cart: the payment then covers the rest. */
+  giftCardCode?: string
   /** The shopper's step at a hosted checkout, with the payment session's data. */
   beforeComplete?: (sessionData: Record<string, any>) => Promise<void> // eslint-disable-line @typescript-eslint/no-explicit-any
 }

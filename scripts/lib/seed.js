@@ -132,7 +132,7 @@ const MARKETS = {
 async function placeOrder(
   store,
   { medusaUrl: base },
-  { quantity = 1, source, currency = "eur", provider = "captures-sandbox", beforeComplete } = {}
+  { quantity = 1, source, currency = "eur", provider = "captures-sandbox", beforeComplete, giftCardCode } = {}
 ) {
   const call = (method, path, body) => ok(http(base, method, path, body), `${method} ${path}`)
   const where = MARKETS[currency]
@@ -144,6 +144,7 @@ async function placeOrder(
     shipping_address: { first_name: "Ada", last_name: "Lovelace", ...where.address },
   })
   await call("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: store[where.shipping] })
+  if (giftCardCode) await call("POST", `/store/carts/${cart.id}`, { gift_cards: [{ code: giftCardCode }] })
   await call("POST", `/store/carts/${cart.id}/payment-sessions`)
   const selected = await call("POST", `/store/carts/${cart.id}/payment-session`, { provider_id: provider })
   if (source) {

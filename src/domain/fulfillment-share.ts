@@ -1,12 +1,20 @@
 /**
- * How much a fulfillment (or its shipment) captures, from the order's lines.
- * Pure, so the rule is table-tested:
- * - each fulfilled line contributes its total (after discounts, with tax)
- *   times the fulfilled share of its quantity, rounded to the minor unit;
- * - the first fulfillment (in creation order) also carries the shipping;
- * - the fulfillment that completes the order carries what the others did not,
- *   so rounding never strands a cent: its amount is the authorized amount
- *   minus the shares of the fulfillments before it.
+ * How much a fulfillment (or its shipment) captures on one payment, from the
+ * order's lines. Pure, so the rule is table-tested:
+ * - a fulfillment's value: each fulfilled line's total (after discounts, with
+ *   tax) times the fulfilled share of its quantity, rounded to the minor
+ *   unit; the first fulfillment (in creation order) also carries the shipping;
+ * - each payment takes its part of that value: the value times what this
+ *   payment collects over the larger of the order's value and what all its
+ *   payments collect, rounded down. One payment for the whole order takes the
+ *   whole value; a payment for part of it (a gift card paid the rest, an
+ *   edit's second payment pays more) takes its part; the shares of several
+ *   payments never add up to more than the fulfillment is worth;
+ * - the fulfillment that completes the order takes whatever the payment still
+ *   has to capture, as the ledger says when it captures (`amount: null`), not
+ *   the authorization less shares worked out again today: rounding never
+ *   strands a cent, and what was captured by hand or by earlier fulfillments
+ *   is never taken twice.
  * The result depends only on the order's fulfillments, not on the order in
  * which their events arrive. The caller caps it by what is still capturable.
  */
@@ -14,13 +22,17 @@ export type OrderLine = { id: string; quantity: number; total: number }
 export type FulfillmentLine = { item_id: string; quantity: number }
 export type OrderFulfillment = { id: string; items: FulfillmentLine[] }
 
-export type FulfillmentShare = { amount: number; first: boolean; last: boolean }
+/** `amount: null`: the completing fulfillment, which takes what the payment still has to capture. */
+export type FulfillmentShare = { amount: number | null; first: boolean; last: boolean }
 
 export function fulfillmentShare(input: {
   lines: OrderLine[]
   /** Shipping total with tax. */
   shippingTotal: number
+  /** What this payment collects for the order: its authorized amount. */
   authorized: number
+  /** What all the order's live payments collect together (default: this payment's `authorized`). */
+  orderAuthorized?: number
   /** The order's fulfillments that are not canceled, in creation order; must include `fulfillmentId`. */
   fulfillments: OrderFulfillment[]
   fulfillmentId: string
@@ -41,9 +53,12 @@ export function fulfillmentShare(input: {
 
   const last = index === completingIndex(input.lines, input.fulfillments)
   const first = index === 0
-  if (!last) return { amount: Math.max(0, shareOf(input.fulfillments[index], index)), first, last }
-  const before = input.fulfillments.slice(0, index).reduce((sum, f, i) => sum + shareOf(f, i), 0)
-  return { amount: Math.max(0, input.authorized - before), first, last }
+  if (last) return { amount: null, first, last }
+  const value = Math.max(0, shareOf(input.fulfillments[index], index))
+  const orderValue = input.shippingTotal + input.lines.reduce((sum, l) => sum + (l.quantity > 0 ? Math.max(0, l.total) : 0), 0)
+  const whole = Math.max(orderValue, input.orderAuthorized ?? input.authorized, input.authorized)
+  if (whole === 0) return { amount: 0, first, last }
+  return { amount: Math.floor((value * input.authorized) / whole), first, last }
 }
 
 /** The position of the fulfillment after which every line is fully fulfilled (the last one), or -1. */
@@ -58,10 +73,11 @@ function completingIndex(lines: ReadonlyArray<{ id: string; quantity: number }>,
 
 /**
  * Whether a fulfillment's share depends on the line and shipping totals. It
- * does not when the fulfillment is both the first and the one that completes
- * the order (everything shipped at once): it then carries the whole
- * authorized amount. Working out Medusa's line totals costs a dozen queries,
- * which this common case can skip; only the lines' quantities are needed.
+ * does not when the fulfillment completes the order: it then takes whatever
+ * the payment still has to capture. Working out Medusa's line totals costs a
+ * dozen queries, which this common case (one fulfillment ships the whole
+ * order, or the last part of it) can skip: only the lines' quantities are
+ * needed to know it.
  */
 export function shareNeedsTotals(input: {
   lines: ReadonlyArray<{ id: string; quantity: number }>
@@ -70,5 +86,5 @@ export function shareNeedsTotals(input: {
 }): boolean {
   const index = input.fulfillments.findIndex((f) => f.id === input.fulfillmentId)
   if (index === -1) throw new Error(`fulfillment ${input.fulfillmentId} is not among the order's fulfillments`)
-  return !(index === 0 && completingIndex(input.lines, input.fulfillments) === 0)
+  return completingIndex(input.lines, input.fulfillments) !== index
 }

@@ -139,24 +139,31 @@ export default class AutoCaptureService extends TransactionBaseService {
   }
 
   /**
-   * This fulfillment's share of the order, from Medusa's own line and shipping
-   * totals — unless the fulfillment ships the whole order at once, when the
-   * share is the authorization whatever the totals (shareNeedsTotals), and the
-   * order's totals, a dozen queries, are not worked out.
+   * This fulfillment's share on this payment (domain fulfillment-share), from
+   * Medusa's own line and shipping totals; undefined for the fulfillment that
+   * completes the order, which takes whatever the payment still has to capture
+   * (decided by the ledger under the payment's lock), without working out the
+   * order's totals (a dozen queries); 0 when it was canceled meanwhile.
    */
-  private async orderShare(event: FulfillmentEvent, { fulfillments, lines }: EventFacts, payment: PaymentRow): Promise<number> {
+  private async orderShare(
+    event: FulfillmentEvent,
+    { fulfillments, lines, payments }: EventFacts,
+    payment: PaymentRow
+  ): Promise<number | undefined> {
     const orderId = event.id
     const fulfillmentId = event.fulfillment_id
     if (!fulfillments.some((f) => f.id === fulfillmentId)) return 0 // canceled meanwhile
-    if (!shareNeedsTotals({ lines, fulfillments, fulfillmentId })) return payment.amount
+    if (!shareNeedsTotals({ lines, fulfillments, fulfillmentId })) return undefined
 
     const order = await this.deps.orderService.retrieveWithTotals(orderId)
-    return fulfillmentShare({
+    const share = fulfillmentShare({
       lines: (order.items ?? []).map((i) => ({ id: i.id, quantity: i.quantity, total: i.total ?? 0 })),
       shippingTotal: (order.shipping_methods ?? []).reduce((sum, m) => sum + (m.total ?? 0), 0),
       authorized: payment.amount,
+      orderAuthorized: payments.reduce((sum, p) => sum + p.amount, 0),
       fulfillments,
       fulfillmentId,
-    }).amount
+    })
+    return share.amount ?? undefined
   }
 }
