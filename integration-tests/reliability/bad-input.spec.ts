@@ -41,9 +41,10 @@ const RUNS: Record<RouteName, number> = {
   "POST /admin/captures/:id/reconcile": 130,
   "POST /admin/captures/reconcile": 200,
   "GET /admin/orders/:id/captures": 140,
+  "POST /admin/payments/:id/release": 120,
   "POST /hooks/captures/mollie": 250,
 }
-/** 2,530 planned; the issue asks for at least 2,000. */
+/** 2,650 planned; the issue asks for at least 2,000. */
 const MIN_CASES = 2000
 const SCALE = Number(process.env.BAD_INPUT_SCALE ?? 1)
 

@@ -613,6 +613,13 @@ const reconcileBody: BodySpec = {
   },
 }
 
+/** The release takes no fields: any field is refused, naming it. */
+const releaseBody: BodySpec = {
+  fields: [],
+  formKeys: ["amount", "__proto__[x]", "constructor", "all"],
+  check: (c, v) => O.checkKnownKeys(c, "body", v, []),
+}
+
 const MOLLIE_ID = /^tr_[A-Za-z0-9]+$/
 
 function webhookBody(w: World): BodySpec {
@@ -873,6 +880,35 @@ function routes(w: World): RouteDef[] {
       },
     },
     {
+      name: "POST /admin/payments/:id/release",
+      method: "POST",
+      admin: true,
+      target: "payment",
+      path: (s) => `/admin/payments/${s}/release`,
+      query: "ignored",
+      body: releaseBody,
+      idempotency: false,
+      outcome: (g) => {
+        const p = g.target?.payment as RealPayment
+        return {
+          business: [
+            {
+              what: `payment ${p.id} (${p.state}) cannot be released`,
+              names: O.names(p.id, "nothing_captured", "capture_in_flight", "refused by the gateway"),
+            },
+          ],
+          mutates: true,
+          accepted: (b) => {
+            const out: string[] = []
+            if (b?.payment_id !== p.id) out.push(`payment_id ${O.describe(b?.payment_id)} ≠ ${p.id}`)
+            if (!Number.isSafeInteger(b?.released) || b.released < 0) out.push(`released ${O.describe(b?.released)}`)
+            if (b?.totals?.capturable !== 0) out.push(`capturable after a release: ${O.describe(b?.totals?.capturable)}`)
+            return out
+          },
+        }
+      },
+    },
+    {
       name: "POST /admin/captures/:id/reconcile",
       method: "POST",
       admin: true,
@@ -948,6 +984,8 @@ export const ROUTE_NAMES = [
   "POST /admin/captures/:id/reconcile",
   "POST /admin/captures/reconcile",
   "GET /admin/orders/:id/captures",
+  // After the routes that capture and refund: a release closes its payment for them.
+  "POST /admin/payments/:id/release",
   "POST /hooks/captures/mollie",
 ] as const
 
