@@ -47,8 +47,13 @@ async function main() {
   process.on("SIGTERM", () => stop(143))
 
   try {
-    step(process.env.DATABASE_URL ? "creating database captures_demo" : "starting embedded PostgreSQL")
-    const db = await provideDatabase({ name: process.env.DEMO_DATABASE || "captures_demo", log: step })
+    const databaseName = process.env.DEMO_DATABASE || "captures_demo"
+    step(
+      process.env.DATABASE_URL
+        ? `creating database ${databaseName} on ${new URL(process.env.DATABASE_URL).host} (not the one DATABASE_URL names; dropped when the demo stops)`
+        : "starting embedded PostgreSQL"
+    )
+    const db = await provideDatabase({ name: databaseName, log: step })
     cleanups.push(() => db.stop())
 
     step("running Medusa's and the plugin's migrations")

@@ -16,25 +16,53 @@ function withDatabase(url, name) {
   return u.toString()
 }
 
-async function recreateDatabase(adminUrl, name) {
+/**
+ * Databases this project makes on a server it is given (DATABASE_URL) carry
+ * this comment, and only databases that carry it are ever dropped: a name that
+ * happens to be taken by a store's own database (DEMO_DATABASE=mystore) is
+ * refused, never destroyed.
+ */
+const MARK = "medusa-plugin-captures: a throwaway database for its demo or tests; dropped when they stop"
+
+async function withClient(adminUrl, work) {
   const client = new Client({ connectionString: adminUrl })
   await client.connect()
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    await client.query(`CREATE DATABASE "${name}"`)
+    return await work(client)
   } finally {
     await client.end()
   }
 }
 
+/** "absent", "ours" (it carries the mark) or "foreign". */
+async function ownership(client, name) {
+  const { rows } = await client.query(
+    `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+    [name]
+  )
+  if (rows.length === 0) return "absent"
+  return rows[0].comment === MARK ? "ours" : "foreign"
+}
+
+async function recreateDatabase(adminUrl, name) {
+  await withClient(adminUrl, async (client) => {
+    const owner = await ownership(client, name)
+    if (owner === "foreign") {
+      throw new Error(
+        `database "${name}" already exists on ${new URL(adminUrl).host} and was not made by medusa-plugin-captures: ` +
+          "it is left alone (it would be dropped and made anew); choose another name (DEMO_DATABASE=…)"
+      )
+    }
+    if (owner === "ours") await client.query(`DROP DATABASE "${name}" WITH (FORCE)`)
+    await client.query(`CREATE DATABASE "${name}"`)
+    await client.query(`COMMENT ON DATABASE "${name}" IS '${MARK}'`)
+  })
+}
+
 async function dropDatabase(adminUrl, name) {
-  const client = new Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-  } finally {
-    await client.end()
-  }
+  await withClient(adminUrl, async (client) => {
+    if ((await ownership(client, name)) === "ours") await client.query(`DROP DATABASE "${name}" WITH (FORCE)`)
+  })
 }
 
 /**
@@ -88,4 +116,4 @@ async function provideDatabase({ name, serverUrl = process.env.DATABASE_URL, log
   }
 }
 
-module.exports = { provideDatabase }
+module.exports = { provideDatabase, MARK }
