@@ -115,6 +115,27 @@ describe("Medusa's view after the authorization closes", () => {
     })
   })
 
+  describe("the order's refund status follows the money collected", () => {
+    it("counts a canceled payment that still holds captured money (canceled by an earlier version)", async () => {
+      const order = await placeOrder(ctx, { provider: "captures-sandbox" })
+      const capture = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 5000 })
+      expect(capture.status).toBe(201)
+      // This version refuses to cancel such a payment; an earlier one did it.
+      await query(ctx, `UPDATE payment SET canceled_at = now() WHERE id = $1`, [order.paymentId])
+      expect((await api.post(`/admin/captures/${capture.body.capture.id}/refunds`, { amount: 2000 })).status).toBe(201)
+      expect((await coreOrder(order.orderId)).payment_status).toBe("partially_refunded")
+      expect((await api.post(`/admin/captures/${capture.body.capture.id}/refunds`, { amount: 3000 })).status).toBe(201)
+      expect((await coreOrder(order.orderId)).payment_status).toBe("refunded")
+    })
+
+    it("marks a partial capture refunded in full as refunded, though more could still be captured", async () => {
+      const order = await placeOrder(ctx, { provider: "captures-sandbox" })
+      const capture = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
+      expect((await api.post(`/admin/captures/${capture.body.capture.id}/refunds`, {})).status).toBe(201)
+      expect((await coreOrder(order.orderId)).payment_status).toBe("refunded")
+    })
+  })
+
   describe("Mollie: core's capture route and a capture that settles later", () => {
     afterEach(async () => {
       await mollieControl(ctx, "POST", "config", { captureDelayMs: DEFAULT_CAPTURE_DELAY_MS, holdWebhooks: false })
