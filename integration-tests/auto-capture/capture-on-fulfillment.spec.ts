@@ -49,26 +49,27 @@ describe("capture on fulfillment and shipment", () => {
     expect((await gatewayOperations(ctx, order.paymentRef)).captures).toHaveLength(2)
   })
 
-  it("caps a fulfillment's capture at what a manual capture left, and makes none once nothing is left", async () => {
+  it("counts a manual capture toward the goods fulfilled: nothing more until they are worth more, then the rest", async () => {
     const order = await placeOrder(ctx, { quantity: 3 }) // 3 × 100.00 + 10.00 shipping
     const item = await lineItemOf(api, order.orderId)
     const manual = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 25000 })
     expect(manual.status).toBe(201)
 
-    // The first fulfillment's share is 110.00; 60.00 is left on the payment.
-    const f1 = await fulfill(api, order.orderId, item.id, 1)
-    const rows = await settledCaptures(order.paymentId, 2)
-    expect(rows.find((r) => r.fulfillment_id === f1)).toMatchObject({ amount: 6000, initiated_by: "subscriber", status: "succeeded" })
-
-    // The second fulfillment finds nothing to capture: no row, no gateway call.
-    await fulfill(api, order.orderId, item.id, 2)
+    // The first fulfillment is worth 110.00; 250.00 was captured already: no row, no gateway call.
+    await fulfill(api, order.orderId, item.id, 1)
     await stagedJobsDrained(ctx)
     await new Promise((r) => setTimeout(r, 1500))
-    expect(await capturesOf(ctx, order.paymentId)).toHaveLength(2)
+    expect(await capturesOf(ctx, order.paymentId)).toHaveLength(1)
+
+    // The second completes the order: it takes the 60.00 left.
+    const f2 = await fulfill(api, order.orderId, item.id, 2)
+    const rows = await settledCaptures(order.paymentId, 2)
+    expect(rows.find((r) => r.fulfillment_id === f2)).toMatchObject({ amount: 6000, initiated_by: "subscriber", status: "succeeded" })
     const gateway = await gatewayOperations(ctx, order.paymentRef)
     expect(gateway.captures.map((c: Json) => c.amount).sort((a: number, b: number) => a - b)).toEqual([6000, 25000])
     expect((await sandboxPayment(ctx, order.paymentRef)).amount_captured).toBe(31000)
   })
+
 
   it("captures on shipment for Mollie, settled by Mollie's webhooks", async () => {
     const order = await placeMollieOrder(ctx) // 1 × 100.00 + 10.00

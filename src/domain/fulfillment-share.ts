@@ -1,29 +1,35 @@
 /**
- * How much a fulfillment (or its shipment) captures on one payment, from the
- * order's lines. Pure, so the rule is table-tested:
+ * How far a fulfillment (or its shipment) brings a payment's captures, from
+ * the order's lines. Pure, so the rule is table-tested:
  * - a fulfillment's value: each fulfilled line's total (after discounts, with
  *   tax) times the fulfilled share of its quantity, rounded to the minor
- *   unit; the first fulfillment (in creation order) also carries the shipping;
- * - each payment takes its part of that value: the value times what this
- *   payment collects over the larger of the order's value and what all its
- *   payments collect, rounded down. One payment for the whole order takes the
- *   whole value; a payment for part of it (a gift card paid the rest, an
- *   edit's second payment pays more) takes its part; the shares of several
- *   payments never add up to more than the fulfillment is worth;
+ *   unit; the first live fulfillment (in creation order) also carries the
+ *   shipping;
+ * - the goods fulfilled so far are worth the values of the order's live
+ *   fulfillments up to this one; this payment's part of that is it times what
+ *   the payment collects over the larger of the order's value and what all its
+ *   payments collect, rounded down (one payment for the whole order: all of
+ *   it; a gift card or a second payment paid the rest: its part; several
+ *   payments never add up to more than the goods are worth);
+ * - the capture then takes what brings the payment's captures up to that
+ *   (amountUpTo, decided by the ledger under the payment's lock): what was
+ *   captured by hand, or for a fulfillment that was canceled and fulfilled
+ *   again, is never taken twice;
  * - the fulfillment that completes the order takes whatever the payment still
- *   has to capture, as the ledger says when it captures (`amount: null`), not
- *   the authorization less shares worked out again today: rounding never
- *   strands a cent, and what was captured by hand or by earlier fulfillments
- *   is never taken twice.
- * The result depends only on the order's fulfillments, not on the order in
- * which their events arrive. The caller caps it by what is still capturable.
+ *   has to capture (`upTo: null`): rounding never strands a cent.
+ * The result depends only on the order's live fulfillments, not on the order
+ * in which their events arrive.
  */
 export type OrderLine = { id: string; quantity: number; total: number }
 export type FulfillmentLine = { item_id: string; quantity: number }
 export type OrderFulfillment = { id: string; items: FulfillmentLine[] }
 
-/** `amount: null`: the completing fulfillment, which takes what the payment still has to capture. */
-export type FulfillmentShare = { amount: number | null; first: boolean; last: boolean }
+/**
+ * `upTo`: the payment's captures (succeeded and on their way) once this
+ * fulfillment is paid for; null for the completing fulfillment, which takes
+ * what the payment still has to capture.
+ */
+export type FulfillmentShare = { upTo: number | null; first: boolean; last: boolean }
 
 export function fulfillmentShare(input: {
   lines: OrderLine[]
@@ -53,12 +59,23 @@ export function fulfillmentShare(input: {
 
   const last = index === completingIndex(input.lines, input.fulfillments)
   const first = index === 0
-  if (last) return { amount: null, first, last }
-  const value = Math.max(0, shareOf(input.fulfillments[index], index))
+  if (last) return { upTo: null, first, last }
+  let value = 0
+  for (let i = 0; i <= index; i++) value += Math.max(0, shareOf(input.fulfillments[i], i))
   const orderValue = input.shippingTotal + input.lines.reduce((sum, l) => sum + (l.quantity > 0 ? Math.max(0, l.total) : 0), 0)
   const whole = Math.max(orderValue, input.orderAuthorized ?? input.authorized, input.authorized)
-  if (whole === 0) return { amount: 0, first, last }
-  return { amount: Math.floor((value * input.authorized) / whole), first, last }
+  if (whole === 0) return { upTo: 0, first, last }
+  return { upTo: Math.floor((value * input.authorized) / whole), first, last }
+}
+
+/**
+ * What a capture that brings a payment's captures up to `upTo` takes now:
+ * the difference to what it has captured or has on its way, never more than
+ * is still capturable, never negative (refunds do not make money capturable
+ * again: `captured` counts refunded captures too).
+ */
+export function amountUpTo(upTo: number, totals: { captured: number; pending: number; capturable: number }): number {
+  return Math.max(0, Math.min(totals.capturable, upTo - totals.captured - totals.pending))
 }
 
 /** The position of the fulfillment after which every line is fully fulfilled (the last one), or -1. */

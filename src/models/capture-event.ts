@@ -9,6 +9,7 @@ export type CaptureEventType =
   | "capture.failed"
   | "capture.unresolved"
   | "capture.updated"
+  | "capture.fulfillment_canceled"
   | "refund.requested"
   | "refund.pending"
   | "refund.succeeded"

@@ -77,7 +77,7 @@ export default class AutoCaptureService extends TransactionBaseService {
       // of it. A single-capture gateway cannot be captured twice, so its first
       // capture takes everything. Either way "everything" is what is still
       // capturable, decided by the ledger under the payment's lock; so is the
-      // cap on an order's share (at_most).
+      // amount that brings the payment up to its share of the goods fulfilled (up_to).
       const share =
         event.source === "swap" || registered.singleCapture ? undefined : await this.orderShare(event, facts, payment)
       if (share === 0) continue
@@ -85,7 +85,7 @@ export default class AutoCaptureService extends TransactionBaseService {
       try {
         ;({ capture } = await this.deps.captureService.createCapture({
           payment_id: payment.id,
-          at_most: share,
+          up_to: share,
           fulfillment_id: event.fulfillment_id,
           description: `${event.trigger === "shipment" ? "Shipment" : "Fulfillment"} ${event.fulfillment_id}`,
           idempotency_key: `${event.trigger}_${event.fulfillment_id}`,
@@ -164,6 +164,6 @@ export default class AutoCaptureService extends TransactionBaseService {
       fulfillments,
       fulfillmentId,
     })
-    return share.amount ?? undefined
+    return share.upTo ?? undefined
   }
 }

@@ -6,6 +6,7 @@ import {
   assertPositiveAmount,
   canTransition,
   captureRefundBalance,
+  amountUpTo,
   derivePaymentTotals,
   formatMoney,
   planOperationRefund,
@@ -57,12 +58,13 @@ export type CreateCaptureInput = {
   /** Minor units; omitted = everything still capturable. */
   amount?: number
   /**
-   * Instead of `amount`: capture this much, or what is still capturable if
-   * that is less. Decided under the payment's lock, so an automatic capture
-   * (a fulfillment's share) is never refused because a manual capture took
-   * part of the payment in the meantime.
+   * Instead of `amount`: capture what brings the payment's captures (succeeded
+   * and on their way) up to this much — a fulfillment's part of the order
+   * (domain fulfillment-share). Decided under the payment's lock, so what was
+   * captured by hand or for a canceled fulfillment meanwhile is never taken
+   * twice.
    */
-  at_most?: number
+  up_to?: number
   currency_code?: string
   description?: string | null
   reference?: string | null
@@ -138,7 +140,7 @@ export default class CaptureService extends TransactionBaseService {
       payment_id: input.payment_id,
       amount: input.amount,
       // Derived from a fulfillment event, not part of what the request is (see decideCapture).
-      at_most: input.fulfillment_id ? undefined : input.at_most,
+      up_to: input.fulfillment_id ? undefined : input.up_to,
       currency_code: input.currency_code?.toLowerCase(),
       description: input.description,
       reference: input.reference,
@@ -246,7 +248,14 @@ export default class CaptureService extends TransactionBaseService {
         "nothing_to_capture"
       )
     }
-    const amount = input.amount ?? Math.min(input.at_most ?? totals.capturable, totals.capturable)
+    const amount = input.amount ?? (input.up_to !== undefined ? amountUpTo(input.up_to, totals) : totals.capturable)
+    if (amount === 0) {
+      throw ledgerErrors.notAllowed(
+        `Payment ${payment.id} has captured (or has on its way) ${totals.captured + totals.pending} already, ` +
+          `as much as what this capture was to bring it up to (${input.up_to})`,
+        "nothing_to_capture"
+      )
+    }
     if (amount > totals.capturable) {
       throw ledgerErrors.invalid(
         "amount",
@@ -957,6 +966,32 @@ export default class CaptureService extends TransactionBaseService {
     return { captures, payments: perPayment, totals }
   }
 
+  /**
+   * Records in the trail of each capture made for a fulfillment that it was
+   * canceled (once, however often the event comes). The capture is left as it
+   * is: the money was taken, and refunding it is the operator's choice.
+   */
+  async noteFulfillmentCanceled(fulfillmentId: string): Promise<void> {
+    const captures = await this.manager_.getRepository(Capture).find({ where: { fulfillment_id: fulfillmentId } })
+    for (const capture of captures) {
+      await this.write(async (m) => {
+        await lockPayment(m, capture.payment_id)
+        const [{ noted }]: Array<{ noted: boolean }> = await m.query(
+          `SELECT EXISTS (SELECT 1 FROM capture_event WHERE capture_id = $1 AND type = 'capture.fulfillment_canceled') AS noted`,
+          [capture.id]
+        )
+        if (noted) return
+        await recordEvent(m, {
+          payment_id: capture.payment_id,
+          capture_id: capture.id,
+          type: "capture.fulfillment_canceled",
+          actor: { type: "subscriber", id: "order.fulfillment_canceled" },
+          data: { fulfillment_id: fulfillmentId, status: capture.status, amount: capture.amount },
+        })
+      })
+    }
+  }
+
   // ----------------------------------------------------------------- updates
 
   async update(id: string, input: UpdateCaptureInput, actor: Actor): Promise<Capture> {
@@ -1180,10 +1215,12 @@ function assertMetadataSize(metadata: Record<string, unknown> | null | undefined
 }
 
 function validateCaptureInput(input: CreateCaptureInput): void {
-  if (input.amount !== undefined && input.at_most !== undefined) throw ledgerErrors.invalid("amount", "give either amount or at_most")
+  if (input.amount !== undefined && input.up_to !== undefined) throw ledgerErrors.invalid("amount", "give either amount or up_to")
   try {
     validateAmount(input.amount)
-    validateAmount(input.at_most)
+    if (input.up_to !== undefined && !(Number.isSafeInteger(input.up_to) && input.up_to >= 0)) {
+      throw ledgerErrors.invalid("up_to", "must be a non-negative integer")
+    }
   } catch (err) {
     throw fromDomainError(err)
   }
