@@ -25,6 +25,16 @@ export abstract class TokenPaymentProcessor extends LedgerPaymentProcessor {
 
   async initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
     const source = context.paymentSessionData?.source ?? context.context?.payment_source ?? this.defaultSource
+    // Medusa v1's payment collections (the difference of an order edit) have no route that could
+    // hand the session a card token, so such a session could never be authorized: say so now,
+    // when it is made, rather than at authorization.
+    if (!source && context.resource_id?.startsWith("paycol_")) {
+      return processorError(
+        `${this.getIdentifier()} needs a card token (source) from the storefront, and Medusa's payment collections ` +
+          "(an order edit's difference) cannot pass one: collect the difference with another payment provider",
+        { code: "source_unavailable" }
+      )
+    }
     return {
       session_data: {
         amount: context.amount,
