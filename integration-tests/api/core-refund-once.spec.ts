@@ -1,17 +1,8 @@
-import { adminApi, gatewayOperations } from "../helpers/api"
+import { adminApi, gatewayOperations, sandboxFaults } from "../helpers/api"
 import { query } from "../helpers/db"
-import { placeOrder, testContext, type TestContext } from "../helpers/store"
+import { placeOrder, testContext } from "../helpers/store"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function sandboxFaults(ctx: TestContext, faults: unknown[] | null): Promise<void> {
-  const res = await fetch(`${ctx.sandboxUrl}/__control/faults`, {
-    method: faults ? "POST" : "DELETE",
-    headers: { "content-type": "application/json" },
-    body: faults ? JSON.stringify({ faults }) : undefined,
-  })
-  if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`)
-}
 
 /**
  * Medusa's refund route (the admin's Refund button) refunds through the

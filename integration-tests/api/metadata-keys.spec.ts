@@ -1,3 +1,4 @@
+import { RESERVED_METADATA_KEYS } from "../../src/services/ledger/metadata"
 import { adminApi } from "../helpers/api"
 import { ledgerFingerprint, query } from "../helpers/db"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
@@ -15,19 +16,7 @@ import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
  */
 
 /** Object.prototype's members (Node 20) but `constructor`: refused. */
-const RESERVED = [
-  "__proto__",
-  "hasOwnProperty",
-  "isPrototypeOf",
-  "propertyIsEnumerable",
-  "toLocaleString",
-  "toString",
-  "valueOf",
-  "__defineGetter__",
-  "__defineSetter__",
-  "__lookupGetter__",
-  "__lookupSetter__",
-]
+const RESERVED: readonly string[] = RESERVED_METADATA_KEYS
 /** `constructor`, and keys that only look like Object.prototype's: stored. */
 const STORED = ["constructor", "prototype", "__proto", "Constructor", "hasownproperty", "toJSON", "then", "equals"]
 

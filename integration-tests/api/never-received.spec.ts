@@ -1,15 +1,6 @@
-import { adminApi } from "../helpers/api"
+import { adminApi, sandboxFaults } from "../helpers/api"
 import { query } from "../helpers/db"
-import { placeOrder, testContext, type TestContext } from "../helpers/store"
-
-async function sandboxFaults(ctx: TestContext, faults: unknown[] | null): Promise<void> {
-  const res = await fetch(`${ctx.sandboxUrl}/__control/faults`, {
-    method: faults ? "POST" : "DELETE",
-    headers: { "content-type": "application/json" },
-    body: faults ? JSON.stringify({ faults }) : undefined,
-  })
-  if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`)
-}
+import { placeOrder, testContext } from "../helpers/store"
 
 /**
  * "Never received" (failed, safe to capture again) may be declared only once

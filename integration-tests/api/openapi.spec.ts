@@ -1,6 +1,6 @@
 import path from "node:path"
 import request from "supertest"
-import { adminApi } from "../helpers/api"
+import { adminApi, sandboxFaults } from "../helpers/api"
 import { cloverApi, cloverControl } from "../helpers/clover"
 import { callIsOver, query } from "../helpers/db"
 import { eventually, mollieControl, placeMollieOrder } from "../helpers/mollie"
@@ -37,15 +37,6 @@ const NOT_REPRODUCIBLE: Record<string, string> = {}
 /** A well-formed id that names nothing, for 401/404/413/415 answers that never reach a row. */
 const UNKNOWN_ID = "zz_01openapiunknown"
 const fill = (template: string, id: string) => template.replace(/\{[^}]+\}/g, id)
-
-async function sandboxFaults(ctx: TestContext, faults: unknown[] | null): Promise<void> {
-  const res = await fetch(`${ctx.sandboxUrl}/__control/faults`, {
-    method: faults ? "POST" : "DELETE",
-    headers: { "content-type": "application/json" },
-    body: faults ? JSON.stringify({ faults }) : undefined,
-  })
-  if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`)
-}
 
 /** Polls until the ledger holds a row with this Idempotency-Key (its request is then at the gateway). */
 async function rowWithKey(ctx: TestContext, table: "capture" | "capture_refund", key: string): Promise<void> {

@@ -1,18 +1,10 @@
-import { adminApi, sandboxPayment } from "../helpers/api"
+import { adminApi, sandboxFaults, sandboxPayment } from "../helpers/api"
 import { capturesOf, fulfill, lineItemOf } from "../helpers/fulfillment"
 import { callIsOver } from "../helpers/db"
 import { eventually } from "../helpers/mollie"
 import { placeOrder, testContext } from "../helpers/store"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function sandboxFaults(ctx: ReturnType<typeof testContext>, faults: unknown[] | null): Promise<void> {
-  await fetch(`${ctx.sandboxUrl}/__control/faults`, {
-    method: faults ? "POST" : "DELETE",
-    headers: { "content-type": "application/json" },
-    body: faults ? JSON.stringify({ faults }) : undefined,
-  })
-}
 
 describe("reconciliation of unclear outcomes", () => {
   const ctx = testContext()

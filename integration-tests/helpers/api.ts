@@ -36,3 +36,13 @@ export async function gatewayOperations(ctx: Pick<TestContext, "sandboxUrl">, pa
     refunds: state.refunds.filter((r: { payment: string }) => r.payment === paymentRef),
   }
 }
+
+/** Queues faults at the sandbox gateway (`/__control/faults`), or clears them with null. */
+export async function sandboxFaults(ctx: Pick<TestContext, "sandboxUrl">, faults: unknown[] | null): Promise<void> {
+  const res = await fetch(`${ctx.sandboxUrl}/__control/faults`, {
+    method: faults ? "POST" : "DELETE",
+    headers: { "content-type": "application/json" },
+    body: faults ? JSON.stringify({ faults }) : undefined,
+  })
+  if (res.status >= 300) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`)
+}

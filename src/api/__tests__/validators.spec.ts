@@ -1,5 +1,6 @@
 import { MedusaError } from "@medusajs/utils"
 import { MAX_AMOUNT } from "../../domain"
+import { RESERVED_METADATA_KEYS } from "../../services/ledger/metadata"
 import { createCaptureBody, expandQuery, listCapturesQuery, parse, refundCaptureBody, updateCaptureBody } from "../validators"
 
 type Schema =
@@ -296,19 +297,7 @@ describe("listCapturesQuery is strict about what looks almost right", () => {
 describe("metadata keys named like Object.prototype's members", () => {
   // Bodies as body-parser makes them: JSON.parse gives `__proto__` as an own key.
   const body = (json: string) => JSON.parse(json) as Record<string, unknown>
-  const RESERVED = [
-    "__proto__",
-    "__defineGetter__",
-    "__defineSetter__",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toLocaleString",
-    "toString",
-    "valueOf",
-  ]
+  const RESERVED = RESERVED_METADATA_KEYS
   const schemas = [
     ["createCaptureBody", createCaptureBody],
     ["refundCaptureBody", refundCaptureBody],

@@ -6,6 +6,7 @@
  */
 import * as path from "node:path"
 import { containsAwkwardText, escapeRe, hasLoneSurrogate, isAwkwardText } from "./json"
+import { RESERVED_METADATA_KEYS } from "../../../../src/services/ledger/metadata"
 import { MAX_AMOUNT } from "./values"
 
 /** A problem of a request and how a message names it. */
@@ -91,19 +92,7 @@ export function checkCurrency(c: Collector, field: string, v: unknown): void {
 }
 
 /** Metadata keys the README reserves, at any depth: Object.prototype's members but `constructor`. */
-export const RESERVED_METADATA_KEYS = [
-  "__proto__",
-  "__defineGetter__",
-  "__defineSetter__",
-  "__lookupGetter__",
-  "__lookupSetter__",
-  "hasOwnProperty",
-  "isPrototypeOf",
-  "propertyIsEnumerable",
-  "toLocaleString",
-  "toString",
-  "valueOf",
-]
+export { RESERVED_METADATA_KEYS }
 
 /** The reserved keys anywhere in a parsed JSON value (own keys: JSON.parse makes `__proto__` one). */
 export function reservedKeysIn(v: unknown, depth = 0): string[] {

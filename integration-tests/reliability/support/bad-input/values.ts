@@ -153,19 +153,10 @@ export const amountField: fc.Arbitrary<Val | undefined> = fc.oneof(
  * Every member of Object.prototype (Node 20), and look-alikes: keys a JSON
  * object may hold and JavaScript code that treats it as an object trips over.
  */
-export const PROTOTYPE_KEYS = [
-  "__proto__",
-  "constructor",
-  "hasOwnProperty",
-  "isPrototypeOf",
-  "propertyIsEnumerable",
-  "toLocaleString",
-  "toString",
-  "valueOf",
-  "__defineGetter__",
-  "__defineSetter__",
-  "__lookupGetter__",
-  "__lookupSetter__",
+export const PROTOTYPE_KEYS: readonly string[] = [
+  // Object.prototype's own members (the reserved ones, and `constructor`, which is stored)…
+  ...Object.getOwnPropertyNames(Object.prototype),
+  // …and names that only look special.
   "prototype",
   "toJSON",
 ]
