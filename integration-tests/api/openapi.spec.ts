@@ -14,6 +14,7 @@ import {
   type HttpAnswer,
 } from "../helpers/openapi"
 import { placeOrder, testContext, type PlacedOrder, type TestContext } from "../helpers/store"
+import { WEBHOOK_MIN_INTERVAL_MS } from "../../src/services/ledger/webhook-coalescing"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -462,15 +463,21 @@ describe("docs/openapi.yaml", () => {
         await mollieControl(ctx, "POST", "faults", {
           faults: [{ kind: "status_429", retryAfterSeconds: 120, match: { method: "GET", path: mollie.paymentRef }, times: 10 }],
         })
+        // Refreshes of one payment start an interval apart (a webhook inside it is answered 200 and
+        // owed a refresh later): each call below waits it out, so that it asks Mollie itself.
+        const afterInterval = () => new Promise((r) => setTimeout(r, WEBHOOK_MIN_INTERVAL_MS + 100))
+        await afterInterval()
         const failed = check("post", W, await hook(`id=${mollie.paymentRef}`))
         expect(failed.status).toBe(503)
         await mollieControl(ctx, "DELETE", "faults")
         await mollieControl(ctx, "POST", "faults", {
           faults: [{ kind: "malformed", match: { method: "GET", path: mollie.paymentRef }, times: 10 }],
         })
+        await afterInterval()
         const garbled = check("post", W, await hook(`id=${mollie.paymentRef}`))
         expect({ status: garbled.status, body: garbled.body }).toMatchObject({ status: 502, body: { code: "malformed_response" } })
         await mollieControl(ctx, "DELETE", "faults")
+        await afterInterval()
         expect(check("post", W, await hook(`id=${mollie.paymentRef}`)).status).toBe(200)
       })
     })

@@ -23,13 +23,16 @@ export async function mollieControl(ctx: TestContext, method: string, path: stri
   return text ? JSON.parse(text) : {}
 }
 
-/** How many captures and refunds the simulator made for one payment: double captures show here. */
+/**
+ * How many captures and refunds the simulator made for one payment (double captures show here),
+ * and how many API requests named the payment (lookups show here).
+ */
 export async function mollieOperations(
   ctx: TestContext,
   paymentRef: string
-): Promise<{ captures: number; refunds: number; captured: number; refunded: number }> {
+): Promise<{ captures: number; refunds: number; captured: number; refunded: number; requests: number }> {
   const state = await mollieControl(ctx, "GET", "state")
-  return state.perPayment[paymentRef] ?? { captures: 0, refunds: 0, captured: 0, refunded: 0 }
+  return state.perPayment[paymentRef] ?? { captures: 0, refunds: 0, captured: 0, refunded: 0, requests: 0 }
 }
 
 /** The shopper authorizes at Mollie's hosted checkout (the simulator's), then the cart completes. */

@@ -72,7 +72,7 @@ describe("the ledger migration", () => {
   it("applies, reverts cleanly and applies again", async () => {
     await runMigrations(db.url)
     const applied = await schema()
-    expect(applied.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund"])
+    expect(applied.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund", "capture_webhook_refresh"])
     expect(applied.constraints).toEqual(
       expect.arrayContaining([
         "CHK_capture_amount_positive",
@@ -80,6 +80,7 @@ describe("the ledger migration", () => {
         "UQ_capture_payment_idempotency_key",
         "UQ_capture_refund_idempotency_key",
         "FK_capture_payment",
+        "FK_capture_webhook_refresh_payment",
       ])
     )
     expect(applied.triggers).toHaveLength(3)
@@ -102,12 +103,18 @@ describe("the ledger migration", () => {
       "CaptureLedgerFunctions1795518000000",
       "CaptureAuthorization1796600000000",
       "CaptureInFlightUntil1796700000000",
+      "CaptureWebhookRefresh1796800000000",
     ])
 
-    // `medusa migrations revert` undoes the last migration: the in-flight column, the authorization
-    // table, the hot-path functions, then the ledger.
+    // `medusa migrations revert` undoes the last migration: the webhook coalescing table, the
+    // in-flight column, the authorization table, the hot-path functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureWebhookRefresh\d{13} has been\s+reverted successfully/)
+    const withoutWebhookRefresh = await schema()
+    expect(withoutWebhookRefresh.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund"])
+    expect(withoutWebhookRefresh.constraints).not.toContain("FK_capture_webhook_refresh_payment")
+    expect(withoutWebhookRefresh.functions).toEqual(applied.functions)
     expect(await revertMigrations(db.url)).toMatch(/CaptureInFlightUntil\d{13} has been\s+reverted successfully/)
-    expect(await schema()).toEqual(applied)
+    expect(await schema()).toEqual(withoutWebhookRefresh)
     expect(await revertMigrations(db.url)).toMatch(/CaptureAuthorization\d{13} has been\s+reverted successfully/)
     const withoutAuthorization = await schema()
     expect(withoutAuthorization.tables).toEqual(["capture", "capture_event", "capture_refund"])

@@ -202,6 +202,20 @@ export type OperationLookup = {
    * candidate when the operation has to be matched on the gateway's documented fields.
    */
   requestedAt?: Date
+  /**
+   * For a lookup without `gatewayId` at a gateway that finds operations by listing them
+   * (Mollie): read at most this many pages. When the operation is not found within them the
+   * lookup throws a `GatewayError` with code `LOOKUP_PAGE_LIMIT`, never null: "not on the
+   * first pages" is not "the gateway never received it". Unset: the gateway's own ceiling.
+   */
+  maxPages?: number
+}
+
+/** The code of the error a lookup throws when it stopped at its `maxPages`. */
+export const LOOKUP_PAGE_LIMIT = "lookup_page_limit"
+
+export function isLookupPageLimit(err: unknown): boolean {
+  return isGatewayError(err) && err.code === LOOKUP_PAGE_LIMIT
 }
 
 export interface PaymentGateway {

@@ -39,6 +39,8 @@ import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { retryTransientTransaction } from "./ledger/transaction-retry"
 import { listCaptures, type CaptureFilters, type CaptureList, type Page } from "./ledger/queries"
+import { WebhookCoalescer, type WebhookReceipt } from "./ledger/webhook-coalescing"
+import { refreshFromGateway, type RefreshLedger } from "./ledger/webhook-refresh"
 
 export type { Actor } from "./ledger/events"
 
@@ -117,6 +119,8 @@ export default class CaptureService extends TransactionBaseService {
   private readonly registry: GatewayRegistry
   private readonly logger?: Deps["logger"]
   private readonly listCountCap: number
+  /** Webhooks in flight in this process, per payment (made on first use). */
+  private webhooks_?: WebhookCoalescer
 
   constructor(deps: Deps, options?: unknown) {
     // eslint-disable-next-line prefer-rest-params
@@ -567,58 +571,30 @@ export default class CaptureService extends TransactionBaseService {
   /**
    * A gateway told us something changed about one of its payments (a webhook).
    * The message is only a trigger: nothing from it is trusted. We find our
-   * payment by the gateway's reference, record that the gateway called, and
-   * ask the gateway for the state of every capture and refund we have not
-   * settled yet; outcomes only move rows forward, so a repeated or late call
-   * changes nothing.
+   * payment by the gateway's reference and ask the gateway for the state of
+   * the captures and refunds we have not settled yet; outcomes only move rows
+   * forward, so a repeated or late call changes nothing. Calls are coalesced
+   * per payment across servers, and each refresh is bounded
+   * (ledger/webhook-coalescing.ts, ledger/webhook-refresh.ts).
    */
-  async syncFromGateway(
-    providerId: string,
-    paymentRef: string,
-    actor: Actor
-  ): Promise<{ known: boolean; settled: number }> {
+  async syncFromGateway(providerId: string, paymentRef: string, actor: Actor): Promise<WebhookReceipt> {
     const registered = this.registry.get(providerId)
-    if (!registered) return { known: false, settled: 0 }
-    const paymentId = await findPaymentIdByRef(this.manager_, providerId, paymentRef)
-    if (!paymentId) return { known: false, settled: 0 }
-
-    await this.write((m) =>
-      recordEvent(m, { payment_id: paymentId, type: "webhook.received", actor, data: { payment_ref: paymentRef } })
+    if (!registered) return { known: false, settled: 0, coalesced: false }
+    this.webhooks_ ??= new WebhookCoalescer(this.manager_, { logger: this.logger })
+    return this.webhooks_.receive(
+      `${providerId}:${paymentRef}`,
+      () => findPaymentIdByRef(this.manager_, providerId, paymentRef),
+      async ({ paymentId, webhooks }) =>
+        (await refreshFromGateway(this.refreshLedger(), registered.gateway, { paymentId, paymentRef, actor, webhooks })).settled
     )
+  }
 
-    const unsettled = (s: string) => s === "requested" || s === "pending"
-    const captures = await this.manager_.getRepository(Capture).find({
-      where: { payment_id: paymentId },
-      relations: { refunds: true },
-    })
-    let settled = 0
-    for (const capture of captures) {
-      if (unsettled(capture.status)) {
-        const result = await registered.gateway.retrieveCapture({
-          paymentRef,
-          gatewayId: capture.gateway_capture_id ?? undefined,
-          idempotencyKey: capture.id,
-        })
-        // Not found: the call may still be on its way; the reconciler decides later.
-        if (result && result.status !== capture.status) {
-          const after = await this.applyCaptureOutcome(capture.id, patchFromResult(result), actor)
-          if (after.status !== capture.status) settled += 1
-        }
-      }
-      for (const refund of capture.refunds ?? []) {
-        if (!unsettled(refund.status)) continue
-        const result = await registered.gateway.retrieveRefund({
-          paymentRef,
-          gatewayId: refund.gateway_refund_id ?? undefined,
-          idempotencyKey: refund.id,
-        })
-        if (result && result.status !== refund.status) {
-          const after = await this.applyRefundOutcome(refund.id, patchFromResult(result), actor)
-          if (after.refund.status !== refund.status) settled += 1
-        }
-      }
+  private refreshLedger(): RefreshLedger {
+    return {
+      manager: this.manager_,
+      applyCaptureOutcome: (id, patch, actor) => this.applyCaptureOutcome(id, patch, actor),
+      applyRefundOutcome: (id, patch, actor) => this.applyRefundOutcome(id, patch, actor),
     }
-    return { known: true, settled }
   }
 
   /**

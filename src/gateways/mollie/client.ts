@@ -13,7 +13,7 @@
  *   5xx, 409 "still processing") are retried by cockatiel with exponential backoff and jitter,
  *   honouring `Retry-After`, with the same key.
  */
-import { GatewayError } from "../gateway"
+import { GatewayError, LOOKUP_PAGE_LIMIT } from "../gateway"
 import { missingIdempotencyKey } from "../shared/failures"
 import { HttpTransport, withQuery, type Guard } from "../shared/http-transport"
 import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
@@ -70,6 +70,13 @@ const API_KEY = /^(test|live)_\S+$/
 const MAX_PAGES = 1000
 
 const seg = (value: string): string => encodeURIComponent(value)
+
+export type ListOptions<T> = {
+  /** Read at most this many pages (of 250); more → a `LOOKUP_PAGE_LIMIT` error. Default and ceiling: 1000. */
+  maxPages?: number
+  /** Stop after the page holding an item this accepts (a lookup reads no further than it needs). */
+  until?: (item: T) => boolean
+}
 
 export class MollieClient {
   readonly baseUrl: string
@@ -154,9 +161,13 @@ export class MollieClient {
     return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}/captures/${seg(captureId)}` }, isCaptureWire)
   }
 
-  /** Every capture of the payment, following `_links.next` page by page. */
-  listAllCaptures(paymentId: string): Promise<MollieCapture[]> {
-    return this.listAll(`/v2/payments/${seg(paymentId)}/captures`, "captures", isCaptureWire)
+  /**
+   * Every capture of the payment, following `_links.next` page by page (or up to the page where
+   * `until` matched); with `maxPages`, a payment that has more pages throws `LOOKUP_PAGE_LIMIT`
+   * after reading that many.
+   */
+  listAllCaptures(paymentId: string, opts: ListOptions<MollieCapture> = {}): Promise<MollieCapture[]> {
+    return this.listAll(`/v2/payments/${seg(paymentId)}/captures`, "captures", isCaptureWire, opts)
   }
 
   // --- refunds --------------------------------------------------------------------------------
@@ -169,8 +180,8 @@ export class MollieClient {
     return this.request({ method: "GET", path: `/v2/payments/${seg(paymentId)}/refunds/${seg(refundId)}` }, isRefundWire)
   }
 
-  listAllRefunds(paymentId: string): Promise<MollieRefund[]> {
-    return this.listAll(`/v2/payments/${seg(paymentId)}/refunds`, "refunds", isRefundWire)
+  listAllRefunds(paymentId: string, opts: ListOptions<MollieRefund> = {}): Promise<MollieRefund[]> {
+    return this.listAll(`/v2/payments/${seg(paymentId)}/refunds`, "refunds", isRefundWire, opts)
   }
 
   /** `DELETE …/refunds/{id}`: 204; only while the refund is queued or pending (cancel-refund). */
@@ -183,18 +194,28 @@ export class MollieClient {
 
   // --- transport ------------------------------------------------------------------------------
 
-  private async listAll<Name extends string, T>(path: string, name: Name, item: Guard<T>): Promise<T[]> {
+  private async listAll<Name extends string, T>(path: string, name: Name, item: Guard<T>, opts: ListOptions<T>): Promise<T[]> {
     const guard = (value: unknown): value is MollieList<Name, T> => isListOf(value, name, item)
     const items: T[] = []
     const seen = new Set<string>()
+    const limit = opts.maxPages === undefined ? MAX_PAGES : Math.max(1, Math.min(MAX_PAGES, Math.floor(opts.maxPages)))
     let next: string | undefined = path
     for (let page = 0; next !== undefined; page++) {
+      if (page >= limit && limit < MAX_PAGES) {
+        // The caller's budget, not a fault of Mollie's: it decides what to do with the rest.
+        throw new GatewayError({
+          type: "api_error",
+          code: LOOKUP_PAGE_LIMIT,
+          message: `Mollie has more than ${limit} page(s) of ${name} for this payment; stopped reading at the caller's limit.`,
+        })
+      }
       if (page >= MAX_PAGES || seen.has(next)) {
         throw malformedResponseError(200, { method: "GET", path })
       }
       seen.add(next)
       const { data }: MollieResponse<MollieList<Name, T>> = await this.request({ method: "GET", path: next, query: next === path ? { limit: "250" } : undefined }, guard)
       items.push(...data._embedded[name])
+      if (opts.until && data._embedded[name].some(opts.until)) break
       next = data._links.next?.href ?? undefined
     }
     return items

@@ -38,7 +38,7 @@ import {
   toPaymentSnapshot,
   toRefundResult,
 } from "./mapper"
-import type { CreatePaymentBody, MollieCapture, MollieMode, MolliePaymentStatus } from "./types"
+import type { CreatePaymentBody, MollieCapture, MollieMode, MolliePaymentStatus, MollieRefund } from "./types"
 
 export type MollieGatewayOptions = MollieClientOptions & {
   /** Where Mollie's hosted checkout sends the shopper back to (required by Mollie, docs/gateways/mollie.md#payments). */
@@ -204,7 +204,9 @@ export class MollieGateway implements PaymentGateway {
 
   /**
    * By Mollie id when known, else the capture whose `metadata.medusa_key` is our key; null when
-   * Mollie has none (it never received the request, or the payment does not exist).
+   * Mollie has none (it never received the request, or the payment does not exist). The listing
+   * stops at the page where the key is found, and reads at most `lookup.maxPages` pages (then
+   * throws `LOOKUP_PAGE_LIMIT`).
    */
   async retrieveCapture(lookup: OperationLookup): Promise<CaptureResult | null> {
     try {
@@ -212,8 +214,8 @@ export class MollieGateway implements PaymentGateway {
         const { data } = await this.client.getCapture(lookup.paymentRef, lookup.gatewayId)
         return this.captureResult(data)
       }
-      const captures = await this.client.listAllCaptures(lookup.paymentRef)
-      const found = captures.find((capture) => medusaKeyOf(capture) === lookup.idempotencyKey)
+      const ours = (capture: MollieCapture) => medusaKeyOf(capture) === lookup.idempotencyKey
+      const found = (await this.client.listAllCaptures(lookup.paymentRef, { maxPages: lookup.maxPages, until: ours })).find(ours)
       return found ? this.captureResult(found) : null
     } catch (err) {
       if (isStatus(err, 404)) return null
@@ -231,8 +233,8 @@ export class MollieGateway implements PaymentGateway {
       if (lookup.gatewayId) {
         return toRefundResult((await this.client.getRefund(lookup.paymentRef, lookup.gatewayId)).data)
       }
-      const refunds = await this.client.listAllRefunds(lookup.paymentRef)
-      const found = refunds.find((refund) => medusaKeyOf(refund) === lookup.idempotencyKey)
+      const ours = (refund: MollieRefund) => medusaKeyOf(refund) === lookup.idempotencyKey
+      const found = (await this.client.listAllRefunds(lookup.paymentRef, { maxPages: lookup.maxPages, until: ours })).find(ours)
       return found ? toRefundResult(found) : null
     } catch (err) {
       if (isStatus(err, 404)) return null

@@ -128,7 +128,8 @@
  *   duplicateRefundWindowMs, webhookAttempts, webhookRetryDelayMs, webhookTimeoutMs,
  *   holdWebhooks).
  * - `GET /__control/state` → `{ config, counts, perPayment: { tr_…: { status, captures,
- *   refunds, captured, refunded } }, payments, captures, refunds (canceled ones too), faults }`.
+ *   refunds, captured, refunded, requests } }, payments, captures, refunds (canceled ones too),
+ *   faults }`; `requests` counts the API requests whose path named the payment.
  * - `POST /__control/reset`: everything, config back to the start options.
  * - `GET /__control/webhooks[?paymentId=]` → `{ webhooks: WebhookDelivery[] }`;
  *   `POST /__control/webhooks/replay { paymentId }` resends the payment's last webhook (a
@@ -238,6 +239,8 @@ function mollieRoutes(ctx: Context): SimulatorRoutes {
 
 async function handleApi(ctx: Context, { req, method, url, rawBody }: SimulatorRequest, respond: RespondWithFault): Promise<void> {
   const { state } = ctx
+  const named = /^\/v2\/payments\/([^/]+)/.exec(url.pathname)
+  if (named) state.requestsByPayment.set(named[1], (state.requestsByPayment.get(named[1]) ?? 0) + 1)
   // Mark the idempotency key as in flight before any fault delay, so a second request with the
   // same key during the first one's processing gets Mollie's 409 (docs/gateways/mollie.md#idempotency).
   const auth = authenticate(header(req, "authorization"), state.allowedKeys)

@@ -166,6 +166,8 @@ export class MollieSandboxState {
   allowedKeys?: ReadonlySet<string>
   /** `/v2/*` requests received (including rejected and faulted ones). */
   requests = 0
+  /** The same, per payment named in the path (`/v2/payments/{id}/…`): how often a client asked about one payment. */
+  readonly requestsByPayment = new Map<string, number>()
   effects: Effects = { setTimer: () => undefined, webhook: () => undefined }
 
   constructor(private readonly initialConfig: MollieSandboxConfig = DEFAULT_CONFIG) {
@@ -285,8 +287,14 @@ export class MollieSandboxState {
     return { payments: this.payments.size, captures: this.captures.size, refunds: this.refunds.size, requests: this.requests }
   }
 
-  /** Per payment: how many captures and refunds were created (tests count double captures here). */
-  perPayment(): Record<string, { status: PaymentStatus; captures: number; refunds: number; captured: number; refunded: number }> {
+  /**
+   * Per payment: how many captures and refunds were created (tests count double captures here)
+   * and how many API requests named the payment in their path (tests count lookups here).
+   */
+  perPayment(): Record<
+    string,
+    { status: PaymentStatus; captures: number; refunds: number; captured: number; refunded: number; requests: number }
+  > {
     const out: ReturnType<MollieSandboxState["perPayment"]> = {}
     for (const payment of this.payments.values()) {
       out[payment.id] = {
@@ -295,6 +303,7 @@ export class MollieSandboxState {
         refunds: payment.refundIds.length,
         captured: this.captured(payment),
         refunded: this.refunded(payment),
+        requests: this.requestsByPayment.get(payment.id) ?? 0,
       }
     }
     return out
@@ -308,6 +317,7 @@ export class MollieSandboxState {
     this.inFlight.clear()
     this.faults.clear()
     this.requests = 0
+    this.requestsByPayment.clear()
     this.config = cloneConfig(this.initialConfig)
   }
 }

@@ -73,8 +73,11 @@ export class LedgerProbe {
     let last = await this.fingerprint()
     for (;;) {
       await new Promise((r) => setTimeout(r, 80))
+      // In flight first, then the fingerprint: a settlement that commits between the two reads
+      // is then in `now` (which differs from `last`), never missing from the baseline returned.
+      const inFlight = await this.unsettled()
       const now = await this.fingerprint()
-      if (sameFingerprint(now, last) && (await this.unsettled()) === 0) return now
+      if (inFlight === 0 && sameFingerprint(now, last)) return now
       if (Date.now() > deadline) throw new Error(`the ledger did not settle within ${timeoutMs} ms`)
       last = now
     }

@@ -4,7 +4,7 @@
  */
 import { startMollieSandbox, type MollieSandboxHandle } from "../../../sandbox/mollie"
 import { eventually, startWebhookReceiver, type WebhookReceiver } from "../../../sandbox/mollie/__tests__/helpers"
-import { GatewayError, type CaptureResult } from "../../gateway"
+import { GatewayError, LOOKUP_PAGE_LIMIT, type CaptureResult } from "../../gateway"
 import { MollieGateway, type MollieGatewayOptions } from ".."
 import type { CreateRefundBody, MollieRefund } from "../types"
 
@@ -282,6 +282,25 @@ describe("lookups", () => {
     const found = await paging.retrieveCapture({ paymentRef: ref, idempotencyKey: "page_5" })
     expect(found).toMatchObject({ amount: 100, status: expect.any(String) })
     expect(found!.gatewayCaptureId).toBe((await paging.listCaptures(ref))[4].gatewayCaptureId)
+  })
+
+  it("reads at most maxPages pages, then throws lookup_page_limit instead of answering 'not found'", async () => {
+    sandbox.state.config.multiCapture = true
+    const ref = await authorizedPayment(1000)
+    for (let i = 1; i <= 5; i++) await gateway.capture({ paymentRef: ref, amount: 100, currency: "eur", idempotencyKey: `limit_${i}` })
+    // Pages of 2: limit_3 is on the second page, limit_5 on the third.
+    const paging = makeGateway({ fetch: (input, init) => fetch(String(input).replace("limit=250", "limit=2"), init) })
+    expect(await paging.retrieveCapture({ paymentRef: ref, idempotencyKey: "limit_3", maxPages: 2 })).toMatchObject({ amount: 100 })
+    const before = sandbox.state.requests
+    await expect(paging.retrieveCapture({ paymentRef: ref, idempotencyKey: "limit_5", maxPages: 2 })).rejects.toMatchObject({
+      code: LOOKUP_PAGE_LIMIT,
+      retryable: false,
+      outcomeUnknown: false,
+    })
+    expect(sandbox.state.requests - before).toBe(2)
+    await expect(paging.retrieveRefund({ paymentRef: ref, idempotencyKey: "nope", maxPages: 1 })).resolves.toBeNull()
+    // Without a limit the lookup reads on.
+    expect(await paging.retrieveCapture({ paymentRef: ref, idempotencyKey: "limit_5" })).toMatchObject({ amount: 100 })
   })
 
   it("null when there is no such capture, refund or payment", async () => {

@@ -10,7 +10,10 @@ const PAYMENT_ID = /^tr_[A-Za-z0-9]+$/
  * a trigger: the payment, its captures and refunds are fetched from Mollie and
  * the ledger follows what Mollie says. An id we do not know gets 200 (Mollie
  * retries anything else) and changes nothing; a failure to reach Mollie gets a
- * 5xx so that Mollie calls again.
+ * 5xx so that Mollie calls again. Anyone who knows a payment's id can call this,
+ * so calls are coalesced per payment across servers and each refresh is bounded
+ * (services/ledger/webhook-coalescing.ts): a call that arrives while a refresh
+ * runs or within its interval gets 200 at once and is owed one refresh after it.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   // Only `id` is read; a body of any other shape simply has none (400), so no Content-Type check.
