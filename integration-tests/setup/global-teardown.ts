@@ -10,5 +10,10 @@ export default async function globalTeardown(): Promise<void> {
   await g.__capturesClover?.close?.()
   await g.__capturesDb?.stop?.()
   const logFile = process.env.CAPTURES_TEST_CONTEXT ? JSON.parse(process.env.CAPTURES_TEST_CONTEXT).serverLogFile : null
-  if (logFile) fs.rmSync(logFile, { force: true })
+  if (logFile && fs.existsSync(logFile)) {
+    // The server logs errors only: what it said is the first clue when a test waited in vain.
+    const lines = fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean)
+    if (lines.length > 0) process.stdout.write(`\n[teardown] the suite's Medusa server logged ${lines.length} lines; the last ones:\n${lines.slice(-40).join("\n")}\n`)
+    fs.rmSync(logFile, { force: true })
+  }
 }
