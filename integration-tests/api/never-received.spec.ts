@@ -1,5 +1,6 @@
-import { adminApi, sandboxFaults } from "../helpers/api"
-import { query } from "../helpers/db"
+import { adminApi, gatewayOperations, sandboxFaults } from "../helpers/api"
+import { callIsOver, query } from "../helpers/db"
+import { eventually } from "../helpers/mollie"
 import { placeOrder, testContext } from "../helpers/store"
 
 /**
@@ -40,5 +41,38 @@ describe("never received: only after the row's own call is over", () => {
     const late = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0, never_received_after_seconds: 0 })
     expect(late.body.captures).toEqual(expect.arrayContaining([{ id, before: "requested", after: "failed" }]))
     expect((await api.get(`/admin/captures/${id}`)).body.capture).toMatchObject({ status: "failed", error_code: "not_received_by_gateway" })
+  })
+
+  it("records a capture the gateway took after it was declared never received (its call arrived late), in the ledger, the trail and the report", async () => {
+    const order = await placeOrder(ctx)
+    // Every attempt is held at the gateway longer than the client waits: the client gives up
+    // (about 5 s), the gateway acts at 10 s.
+    await sandboxFaults(ctx, [{ kind: "delay", delayMs: 10_000, match: { method: "POST", path: `/v1/payments/${order.paymentRef}/captures` }, times: 3 }])
+    const started = Date.now()
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 2500 })
+    expect(res.status).toBe(202)
+    const id = res.body.capture.id
+    await sandboxFaults(ctx, null)
+
+    // Before the gateway acts, the row is declared never received (its call is over, as far as the ledger can tell).
+    await callIsOver(ctx, "capture", id)
+    await query(ctx, `UPDATE capture SET created_at = created_at - interval '200 seconds' WHERE id = $1`, [id])
+    const early = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0, never_received_after_seconds: 0 })
+    expect(early.body.captures).toEqual(expect.arrayContaining([{ id, before: "requested", after: "failed" }]))
+    expect(Date.now() - started).toBeLessThan(10_000)
+
+    // The gateway takes it after all.
+    const gatewayCaptured = async () => (await gatewayOperations(ctx, order.paymentRef)).captures.length
+    await eventually(gatewayCaptured, (n) => n === 1, 20_000)
+
+    const late = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })
+    expect(late.body.captures).toEqual(expect.arrayContaining([{ id, before: "failed", after: "succeeded" }]))
+    const capture = (await api.get(`/admin/captures/${id}?expand=events`)).body.capture
+    expect(capture).toMatchObject({ status: "succeeded", amount: 2500 })
+    expect(capture.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(["capture.failed", "capture.succeeded", "reconciled"])
+    )
+    expect(capture.events.find((e: { data: { late?: boolean } | null }) => e.data?.late)).toBeDefined()
+    expect((await api.get(`/admin/payments/${order.paymentId}/captures`)).body.totals).toMatchObject({ captured: 2500 })
   })
 })

@@ -73,7 +73,12 @@ export function isGatewayError(err: unknown): err is GatewayError {
  * - `incomplete`: the gateway's list could not be read to its end (page cap, a cursor that does not
  *   move), so "not there" cannot be concluded.
  */
-export type LookupDiscrepancyReason = "mismatch" | "ambiguous" | "incomplete"
+/**
+ * mismatch: another amount; ambiguous: several candidates; incomplete: the list could not be read
+ * to its end; late_success: an operation declared never received that the gateway took after all,
+ * when the ledger has taken that money again since.
+ */
+export type LookupDiscrepancyReason = "mismatch" | "ambiguous" | "incomplete" | "late_success"
 
 /** An operation the gateway showed, as the discrepancy names it to a person. */
 export type LookupCandidate = { id?: string; amount: number; status?: string; created?: string }

@@ -2,6 +2,7 @@ import { TransactionBaseService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { isLookupDiscrepancy, type LookupDiscrepancyReason } from "../gateways/gateway"
 import { parsePluginOptions, type PluginOptions } from "../types/options"
+import { NEVER_RECEIVED_CODE } from "./ledger/outcome"
 import type CaptureService from "./capture"
 import type { Actor } from "./capture"
 
@@ -80,6 +81,25 @@ export default class CaptureReconcilerService extends TransactionBaseService {
         const after = await this.deps.captureService.reconcileRefund(row.id, opts.actor, { neverReceivedAfterMs })
         report.refunds.push({ id: row.id, before: row.status, after: after.status })
       })
+    }
+    // Rows declared never received in the last day that the gateway shows after all (a call that
+    // arrived very late): recorded, never dropped (CaptureService.recheckNeverReceived).
+    const declaredNeverReceived = (table: "capture" | "capture_refund"): Promise<Array<{ id: string; payment_id: string; status: string }>> =>
+      this.deps.manager.query(
+        `SELECT id, payment_id, status FROM ${table}
+          WHERE status = 'failed' AND error_code = $1 AND updated_at > now() - interval '1 day'
+          ORDER BY updated_at DESC LIMIT $2`,
+        [NEVER_RECEIVED_CODE, limit]
+      )
+    for (const [table, kind] of [["capture", "capture"], ["capture_refund", "refund"]] as const) {
+      for (const row of await declaredNeverReceived(table)) {
+        await this.guard(report, { ...row, kind }, async () => {
+          const late = await this.deps.captureService.recheckNeverReceived(kind, row.id, opts.actor)
+          if (!late) return
+          touched.add(row.payment_id)
+          ;(kind === "capture" ? report.captures : report.refunds).push({ id: row.id, before: "failed", after: late.after })
+        })
+      }
     }
     for (const paymentId of touched) {
       await this.guard(report, { id: paymentId }, async () => {

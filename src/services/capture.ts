@@ -15,7 +15,7 @@ import {
   type RefundPlan,
 } from "../domain"
 import type { OrderService } from "@medusajs/medusa"
-import { isLookupDiscrepancy } from "../gateways/gateway"
+import { GatewayLookupDiscrepancy, isLookupDiscrepancy } from "../gateways/gateway"
 import { GatewayRegistry, type CaptureContext, type RegisteredGateway } from "../gateways/registry"
 import { Capture } from "../models/capture"
 import { CaptureEvent } from "../models/capture-event"
@@ -33,7 +33,7 @@ import { fromDatabaseError, fromDomainError, ledgerErrors } from "./ledger/error
 import { recordEvent, type Actor } from "./ledger/events"
 import { mergeMetadata, reservedKeyMessage, reservedMetadataKey } from "./ledger/metadata"
 import { recordDiscrepancy } from "./ledger/discrepancy"
-import { patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
+import { NEVER_RECEIVED_CODE, patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
@@ -438,7 +438,12 @@ export default class CaptureService extends TransactionBaseService {
     return { ...settled, replayed: false }
   }
 
-  async applyRefundOutcome(refundId: string, patch: OutcomePatch, actor: Actor): Promise<{ refund: CaptureRefund; capture: Capture }> {
+  async applyRefundOutcome(
+    refundId: string,
+    patch: OutcomePatch,
+    actor: Actor,
+    opts: { late?: boolean } = {}
+  ): Promise<{ refund: CaptureRefund; capture: Capture }> {
     return this.write(async (m) => {
       const refunds = m.getRepository(CaptureRefund)
       const captures = m.getRepository(Capture)
@@ -461,7 +466,10 @@ export default class CaptureService extends TransactionBaseService {
         })
         return { refund, capture }
       }
-      if (!canTransition(refund.status, patch.status)) return { refund, capture }
+      // A refund declared never received that the gateway shows after all moves on from failed
+      // (recheckNeverReceived); otherwise outcomes only move a row forward.
+      const late = !!opts.late && refund.status === "failed" && refund.error_code === NEVER_RECEIVED_CODE
+      if (!late && !canTransition(refund.status, patch.status)) return { refund, capture }
 
       refund.status = patch.status
       refund.gateway_refund_id = patch.gatewayId ?? refund.gateway_refund_id
@@ -620,6 +628,61 @@ export default class CaptureService extends TransactionBaseService {
     if (!patch) return capture
     await this.recordReconciled({ payment_id: capture.payment_id, capture_id: capture.id }, actor, found)
     return this.applyCaptureOutcome(capture.id, patch, actor)
+  }
+
+  /**
+   * A capture or refund that reconciliation declared never received, and that
+   * the gateway shows after all (its call arrived very late): recorded, never
+   * dropped. The row takes the gateway's outcome, with a `reconciled` event
+   * saying it came late, when the money still fits the ledger; when it does not
+   * (a retry took the same money meanwhile, so it was taken twice at the
+   * gateway), the row stays failed and a `late_success` discrepancy tells the
+   * operator to refund one. Null when the gateway still has nothing (or a
+   * failure) for it.
+   */
+  async recheckNeverReceived(kind: "capture" | "refund", id: string, actor: Actor): Promise<{ after: string } | null> {
+    const row =
+      kind === "capture"
+        ? await this.retrieve(id)
+        : await this.manager_.getRepository(CaptureRefund).findOne({ where: { id } })
+    if (!row) throw ledgerErrors.notFound(kind === "capture" ? "Capture" : "Refund", id)
+    if (row.status !== "failed" || row.error_code !== NEVER_RECEIVED_CODE) return null
+    const payment = await this.requirePayment(row.payment_id)
+    const { gateway } = this.requireGateway(payment)
+    const lookup = {
+      paymentRef: paymentRef(payment),
+      gatewayId: undefined,
+      idempotencyKey: row.id,
+      amount: row.amount,
+      requestedAt: row.created_at,
+    }
+    const found = kind === "capture" ? await gateway.retrieveCapture(lookup) : await gateway.retrieveRefund(lookup)
+    if (!found || found.status === "failed") return null
+
+    const ids = kind === "capture" ? { payment_id: row.payment_id, capture_id: row.id } : { payment_id: row.payment_id, capture_id: (row as CaptureRefund).capture_id, refund_id: row.id }
+    const patch = { ...patchFromResult(found), message: `The gateway shows this ${kind} after it was declared never received: its call arrived late` }
+    try {
+      if (kind === "capture") {
+        const written = await retryTransientTransaction(() => writeCaptureOutcome(this.manager_, row.id, ["failed"], patch, actor))
+        if (!written) return null
+      } else {
+        const { refund } = await this.applyRefundOutcome(row.id, patch, actor, { late: true })
+        if (refund.status === "failed") return null
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23514") throw fromDatabaseError(err)
+      const discrepancy = new GatewayLookupDiscrepancy({
+        reason: "late_success",
+        message:
+          `The gateway took ${kind} ${row.id} (${row.amount}) after it was declared never received, and the ledger has ` +
+          `${kind === "capture" ? "captured" : "refunded"} that money again since: it was ${kind === "capture" ? "captured" : "refunded"} twice at the gateway. ` +
+          `${kind === "capture" ? "Refund one of them" : "Ask the shopper's bank or the gateway to recover one of them"}.`,
+        candidates: [{ id: patch.gatewayId, amount: found.amount, status: found.status }],
+      })
+      return this.noteDiscrepancy(ids, actor, discrepancy)
+    }
+    await this.write((m) => recordEvent(m, { ...ids, type: "reconciled", actor, data: { found_at_gateway: true, gateway_status: found.status, late: true } }))
+    return { after: found.status }
   }
 
   /**

@@ -56,6 +56,9 @@ export function patchFromError(err: unknown): OutcomePatch {
   }
 }
 
+/** The error code of a row reconciliation declared never received by its gateway. */
+export const NEVER_RECEIVED_CODE = "not_received_by_gateway"
+
 /**
  * What reconciliation makes of a lookup at the gateway: found → the gateway's
  * outcome; not found although the row's own call cannot be running any more
@@ -76,7 +79,7 @@ export function patchFromLookup(
   return {
     status: "failed",
     message: `The gateway has no record of this ${kind}: it never received the call. It is safe to ${kind} again.`,
-    error_code: "not_received_by_gateway",
+    error_code: NEVER_RECEIVED_CODE,
     error_detail: null,
   }
 }
