@@ -11,9 +11,15 @@ export default async function globalTeardown(): Promise<void> {
   await g.__capturesDb?.stop?.()
   const logFile = process.env.CAPTURES_TEST_CONTEXT ? JSON.parse(process.env.CAPTURES_TEST_CONTEXT).serverLogFile : null
   if (logFile && fs.existsSync(logFile)) {
-    // The server logs errors only: what it said is the first clue when a test waited in vain.
-    const lines = fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean)
-    if (lines.length > 0) process.stdout.write(`\n[teardown] the suite's Medusa server logged ${lines.length} lines; the last ones:\n${lines.slice(-40).join("\n")}\n`)
+    // What the server reported as errors or warnings (not its access log) is the first clue when
+    // a test waited in vain.
+    const lines = fs
+      .readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter((line) => /\b(error|warn)/i.test(line) && !/^\S+ - - \[/.test(line))
+    if (lines.length > 0) {
+      process.stdout.write(`\n[teardown] the suite's Medusa server reported ${lines.length} errors or warnings; the last ones:\n${lines.slice(-40).join("\n")}\n`)
+    }
     fs.rmSync(logFile, { force: true })
   }
 }
