@@ -359,7 +359,7 @@ describe("docs/openapi.yaml", () => {
     it("409 from POST /admin/captures/{id}/reconcile, and discrepancies in the report, when Clover shows a capture of another amount", async () => {
       const o = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
       // Our capture never reaches Clover (outcome unknown); someone captures 3 000 in Clover's dashboard.
-      await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: "/capture" }, times: 3 }] })
+      await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: `/v1/charges/${o.paymentRef}/capture` }, times: 3 }] })
       const unclear = check("post", "/admin/payments/{id}/captures", await api.post(`/admin/payments/${o.paymentId}/captures`, { amount: 5000 }))
       await cloverControl(ctx, "DELETE", "faults")
       expect(unclear.status).toBe(202)

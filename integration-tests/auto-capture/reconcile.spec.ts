@@ -20,7 +20,7 @@ describe("reconciliation of unclear outcomes", () => {
     await eventually(() => capturesOf(ctx, order.paymentId), (rows) => rows[0]?.status === "succeeded", 20000)
 
     // Every attempt of the next capture outlives the client's 1.5 s timeout; the gateway still acts.
-    await sandboxFaults(ctx, [{ kind: "delay", delayMs: 2500, match: { method: "POST", path: "/captures" }, times: 3 }])
+    await sandboxFaults(ctx, [{ kind: "delay", delayMs: 2500, match: { method: "POST", path: `/v1/payments/${order.paymentRef}/captures` }, times: 3 }])
     const f2 = await fulfill(api, order.orderId, item.id, 1)
     const [, second] = await eventually(() => capturesOf(ctx, order.paymentId), (rows) => rows.length === 2, 20000)
     expect(second).toMatchObject({ fulfillment_id: f2, amount: 10000 })
@@ -49,7 +49,7 @@ describe("reconciliation of unclear outcomes", () => {
 
   it("fails a capture the gateway never received, after which capturing again is allowed", async () => {
     const order = await placeOrder(ctx)
-    await sandboxFaults(ctx, [{ kind: "reset_before", match: { method: "POST", path: "/captures" }, times: 3 }])
+    await sandboxFaults(ctx, [{ kind: "reset_before", match: { method: "POST", path: `/v1/payments/${order.paymentRef}/captures` }, times: 3 }])
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 3000 })
     expect(res.status).toBe(202)
     await sandboxFaults(ctx, null)
@@ -78,7 +78,7 @@ describe("reconciliation of unclear outcomes", () => {
       body: JSON.stringify({ amount: 2000 }),
     })
     // A capture left unclear makes the reconciler look at this payment.
-    await sandboxFaults(ctx, [{ kind: "lost_response", match: { method: "POST", path: "/captures" }, times: 3 }])
+    await sandboxFaults(ctx, [{ kind: "lost_response", match: { method: "POST", path: `/v1/payments/${order.paymentRef}/captures` }, times: 3 }])
     const unclear = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 500 })
     expect(unclear.status).toBe(202)
     await sandboxFaults(ctx, null)

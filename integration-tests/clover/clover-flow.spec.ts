@@ -95,7 +95,7 @@ describe("Clover: auth-only charges captured through the ledger", () => {
   it("settles a capture whose response was lost without capturing twice", async () => {
     const lost = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
     await cloverControl(ctx, "POST", "faults", {
-      faults: [{ kind: "lost_response", match: { method: "POST", path: "/capture" }, times: 3 }],
+      faults: [{ kind: "lost_response", match: { method: "POST", path: `/v1/charges/${lost.paymentRef}/capture` }, times: 3 }],
     })
     const res = await api.post(`/admin/payments/${lost.paymentId}/captures`, { amount: 5000 })
     expect(res.status).toBe(202)

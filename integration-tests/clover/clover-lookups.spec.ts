@@ -25,7 +25,7 @@ describe("Clover: reconciliation settles only what is ours", () => {
   it("a capture of 3 000 made in Clover does not settle our 5 000: left requested, reported under discrepancies, 409 on the capture's route", async () => {
     const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
     // Every attempt is cut before Clover acts: our capture's outcome is unknown.
-    await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: "/capture" }, times: 3 }] })
+    await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: `/v1/charges/${order.paymentRef}/capture` }, times: 3 }] })
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 5000 })
     expect(res.status).toBe(202)
     const id = res.body.capture.id

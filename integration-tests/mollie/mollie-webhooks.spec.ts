@@ -23,7 +23,7 @@ describe("Mollie webhooks and lost responses", () => {
     // its webhooks are held back so that our answer is given before Mollie calls.
     await mollieControl(ctx, "POST", "config", { holdWebhooks: true })
     await mollieControl(ctx, "POST", "faults", {
-      faults: [{ kind: "lost_response", match: { method: "POST", path: "/captures" }, times: 3 }],
+      faults: [{ kind: "lost_response", match: { method: "POST", path: `/v2/payments/${order.paymentRef}/captures` }, times: 3 }],
     })
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 4000 })
     expect(res.status).toBe(202)
