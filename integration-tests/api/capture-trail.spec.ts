@@ -54,11 +54,11 @@ describe("a capture's row and its event trail as stored", () => {
       },
     ])
 
-    // A part was captured: Medusa's payment is not captured yet, its order not either.
-    const [payment] = await query(ctx, `SELECT captured_at FROM payment WHERE id = $1`, [order.paymentId])
-    expect(payment.captured_at).toBeNull()
+    // A part was captured: Medusa's payment and order show that money as captured.
+    const [payment] = await query(ctx, `SELECT amount, captured_at FROM payment WHERE id = $1`, [order.paymentId])
+    expect(payment).toMatchObject({ amount: 4000, captured_at: expect.any(Date) })
     const [o] = await query(ctx, `SELECT payment_status FROM "order" WHERE id = $1`, [order.orderId])
-    expect(o.payment_status).toBe("awaiting")
+    expect(o.payment_status).toBe("captured")
 
     // The replay answers the same row and writes nothing more.
     const replay = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 4000 }, { "Idempotency-Key": "trail-1" })

@@ -24,10 +24,12 @@ describe("core capture and refund routes go through the ledger", () => {
       [8000, "succeeded"],
       [3000, "succeeded"],
     ])
+    // Medusa counts the partly captured payment as captured already, so core's own capture would skip it:
+    // the plugin's route in core's place captures the rest, as the admin who asked.
     const rest = ledger.body.captures[0]
-    expect(rest.initiated_by).toBe("processor")
+    expect(rest.initiated_by).toBe("admin")
     const trail = await api.get(`/admin/captures/${rest.id}?expand=events`)
-    expect(trail.body.capture.events[0]).toMatchObject({ type: "capture.requested", actor_type: "processor" })
+    expect(trail.body.capture.events[0]).toMatchObject({ type: "capture.requested", actor_type: "admin" })
     expect(ledger.body.totals).toMatchObject({ captured: 11000, capturable: 0 })
 
     const [payment] = await query(ctx, `SELECT captured_at, data FROM payment WHERE id = $1`, [order.paymentId])

@@ -1,6 +1,6 @@
 import path from "node:path"
 import request from "supertest"
-import { adminApi, sandboxFaults } from "../helpers/api"
+import { adminApi, sandboxFaults, sandboxPayment } from "../helpers/api"
 import { cloverApi, cloverControl } from "../helpers/clover"
 import { callIsOver, query } from "../helpers/db"
 import { eventually, mollieControl, placeMollieOrder } from "../helpers/mollie"
@@ -217,6 +217,40 @@ describe("docs/openapi.yaml", () => {
       expect(released.body).toMatchObject({ released: own.total - 1000, totals: { captured: 1000, capturable: 0 } })
       const again = check("post", R, await api.post(`/admin/payments/${own.paymentId}/release`))
       expect(again.body.released).toBe(0)
+    })
+
+    it("POST /admin/orders/{id}/capture: Medusa's answer after capturing the rest; 404 for no order, 400 for a canceled one", async () => {
+      const C = "/admin/orders/{id}/capture"
+      const own = await placeOrder(ctx)
+      expect((await api.post(`/admin/payments/${own.paymentId}/captures`, { amount: 1000 })).status).toBe(201)
+      const captured = check("post", C, await api.post(`/admin/orders/${own.orderId}/capture`))
+      expect(captured.status).toBe(200)
+      expect(captured.body.order).toMatchObject({ id: own.orderId, payment_status: "captured", paid_total: own.total })
+      const missing = check("post", C, await api.post(`/admin/orders/${UNKNOWN_ID}/capture`))
+      expect(missing.status).toBe(404)
+      const canceled = await placeOrder(ctx)
+      expect((await api.post(`/admin/orders/${canceled.orderId}/cancel`)).status).toBe(200)
+      const refused = check("post", C, await api.post(`/admin/orders/${canceled.orderId}/capture`))
+      expect(`${refused.status} ${refused.body.type}`).toBe("400 not_allowed")
+    })
+
+    it("POST /admin/payments/{id}/capture: the rest of a partly captured payment; 422 when the gateway declines it; 404, 400", async () => {
+      const C = "/admin/payments/{id}/capture"
+      const own = await placeOrder(ctx)
+      expect((await api.post(`/admin/payments/${own.paymentId}/captures`, { amount: 1000 })).status).toBe(201)
+      // The gateway keeps answering 429 until our client gives up: the capture of the rest is declined.
+      await sandboxFaults(ctx, [
+        { kind: "status_429", retryAfterSeconds: 0, match: { method: "POST", path: `/v1/payments/${own.paymentRef}/captures` }, times: 10 },
+      ])
+      const declined = check("post", C, await api.post(`/admin/payments/${own.paymentId}/capture`))
+      expect(`${declined.status} ${declined.body.type} ${declined.body.code}`).toBe("422 payment_authorization_error capture_declined")
+      await sandboxFaults(ctx, null)
+      const captured = check("post", C, await api.post(`/admin/payments/${own.paymentId}/capture`))
+      expect(captured.status).toBe(200)
+      expect(captured.body.payment).toMatchObject({ id: own.paymentId, amount: own.total })
+      expect((await sandboxPayment(ctx, own.paymentRef)).amount_captured).toBe(own.total)
+      expect(check("post", C, await api.post(`/admin/payments/${UNKNOWN_ID}/capture`)).status).toBe(404)
+      expect(check("post", C, await api.post(`/admin/payments/bad%20id/capture`)).status).toBe(400)
     })
 
     it("GET /admin/captures: filters, pagination, expand; 400 for a bad filter", async () => {

@@ -36,9 +36,14 @@ export async function mollieOperations(
 }
 
 /** The shopper authorizes at Mollie's hosted checkout (the simulator's), then the cart completes. */
-export function placeMollieOrder(ctx: TestContext, action: "authorize" | "fail" | "cancel" = "authorize"): Promise<PlacedOrder> {
+export function placeMollieOrder(
+  ctx: TestContext,
+  action: "authorize" | "fail" | "cancel" = "authorize",
+  quantity = 1
+): Promise<PlacedOrder> {
   return placeOrder(ctx, {
     provider: "mollie",
+    quantity,
     beforeComplete: async (session) => {
       const res = await fetch(session.checkout_url, {
         method: "POST",

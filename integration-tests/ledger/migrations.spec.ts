@@ -83,7 +83,8 @@ describe("the ledger migration", () => {
         "FK_capture_webhook_refresh_payment",
       ])
     )
-    expect(applied.triggers).toHaveLength(3)
+    expect(applied.triggers).toHaveLength(4)
+    expect(applied.triggers).toContain("TRG_capture_payment_amount")
     expect(applied.uniqueIndexes).toContain("UQ_capture_payment_fulfillment")
 
     expect(applied.functions).toEqual(
@@ -92,7 +93,9 @@ describe("the ledger migration", () => {
         "capture_insert_requested",
         "capture_ledger_read",
         "capture_ledger_token",
+        "capture_payment_amount",
         "capture_sync_core",
+        "capture_sync_order_status",
         "capture_within_authorization",
       ])
     )
@@ -104,21 +107,28 @@ describe("the ledger migration", () => {
       "CaptureAuthorization1796600000000",
       "CaptureInFlightUntil1796700000000",
       "CaptureWebhookRefresh1796800000000",
+      "CaptureCoreView1796900000000",
     ])
 
-    // `medusa migrations revert` undoes the last migration: the webhook coalescing table, the
-    // in-flight column, the authorization table, the hot-path functions, then the ledger.
+    // `medusa migrations revert` undoes the last migration: the core-view functions and trigger,
+    // the webhook coalescing table, the in-flight column, the authorization table, the hot-path
+    // functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureCoreView\d{13} has been\s+reverted successfully/)
+    const withoutCoreView = await schema()
+    expect(withoutCoreView.tables).toEqual(applied.tables)
+    expect(withoutCoreView.triggers).toHaveLength(3)
+    expect(withoutCoreView.functions).toEqual(applied.functions.filter((f) => f !== "capture_payment_amount" && f !== "capture_sync_order_status"))
     expect(await revertMigrations(db.url)).toMatch(/CaptureWebhookRefresh\d{13} has been\s+reverted successfully/)
     const withoutWebhookRefresh = await schema()
     expect(withoutWebhookRefresh.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund"])
     expect(withoutWebhookRefresh.constraints).not.toContain("FK_capture_webhook_refresh_payment")
-    expect(withoutWebhookRefresh.functions).toEqual(applied.functions)
+    expect(withoutWebhookRefresh.functions).toEqual(withoutCoreView.functions)
     expect(await revertMigrations(db.url)).toMatch(/CaptureInFlightUntil\d{13} has been\s+reverted successfully/)
     expect(await schema()).toEqual(withoutWebhookRefresh)
     expect(await revertMigrations(db.url)).toMatch(/CaptureAuthorization\d{13} has been\s+reverted successfully/)
     const withoutAuthorization = await schema()
     expect(withoutAuthorization.tables).toEqual(["capture", "capture_event", "capture_refund"])
-    expect(withoutAuthorization.functions).toEqual(applied.functions)
+    expect(withoutAuthorization.functions).toEqual(withoutCoreView.functions)
     expect(await revertMigrations(db.url)).toMatch(/CaptureLedgerFunctions\d{13} has been\s+reverted successfully/)
     const withoutFunctions = await schema()
     expect(withoutFunctions.tables).toEqual(withoutAuthorization.tables)

@@ -96,8 +96,9 @@ describe("Mollie: manual capture through the ledger", () => {
       (b) => b.totals.pending === 0
     )
     expect(summary.totals).toMatchObject({ authorized: 11000, captured: 11000, capturable: 0 })
-    const rest = summary.captures.find((c: Json) => c.initiated_by === "processor")
-    expect(rest).toMatchObject({ amount: 5500, status: "succeeded" })
+    // The payment was partly captured (Medusa counts it captured): the rest is taken by the plugin's route in core's place.
+    const rest = summary.captures.find((c: Json) => c.amount === 5500)
+    expect(rest).toMatchObject({ initiated_by: "admin", status: "succeeded" })
   })
 
   it("lets Medusa's own refund route refund across captures", async () => {

@@ -1,4 +1,6 @@
-import { errorHandler, type MiddlewaresConfig } from "@medusajs/medusa"
+import { errorHandler, transformIncludesOptions, transformQuery, type MiddlewaresConfig } from "@medusajs/medusa"
+import { AdminPostOrdersOrderCaptureParams, allowedOrderIncludes } from "@medusajs/medusa/dist/api/routes/admin/orders"
+import { defaultAdminOrdersFields, defaultAdminOrdersRelations } from "@medusajs/medusa/dist/types/orders"
 import type { NextFunction, Request, Response } from "express"
 import { isGatewayError, isLookupDiscrepancy } from "../gateways/gateway"
 
@@ -84,4 +86,19 @@ function capturesErrorHandler(err: unknown, req: Request, res: Response, next: N
 
 export const config: MiddlewaresConfig = {
   errorHandler: capturesErrorHandler as never,
+  routes: [
+    {
+      // Our POST /admin/orders/:id/capture answers in core's place: the same query options as core's route.
+      method: "POST",
+      matcher: "/admin/orders/:id/capture",
+      middlewares: [
+        transformIncludesOptions(allowedOrderIncludes),
+        transformQuery(AdminPostOrdersOrderCaptureParams, {
+          defaultRelations: [...defaultAdminOrdersRelations],
+          defaultFields: [...defaultAdminOrdersFields],
+          isList: false,
+        }),
+      ],
+    },
+  ],
 }

@@ -16,8 +16,16 @@ export type PaymentTotals = {
   refunded: number
   /** sum of requested + pending refunds of succeeded captures */
   refund_pending: number
-  /** authorized - captured - pending; 0 once the authorization is canceled; never negative */
+  /**
+   * authorized - captured - pending, and never more than the order still owes
+   * (`orderOwes`); 0 once the authorization is canceled or closed; never negative
+   */
   capturable: number
+  /**
+   * Authorized, not captured, and more than the order still owes (an order
+   * edit lowered its total): can only be released, never captured
+   */
+  not_owed: number
   /** captured - refunded - refund_pending; never negative */
   refundable: number
 }
@@ -53,8 +61,11 @@ export function derivePaymentTotals(input: {
   authorized: number
   canceled?: boolean
   captures: LedgerCapture[]
+  /** What the payment's order still owes (orderStillOwes), when it can be less than the authorization. */
+  orderOwes?: number | null
 }): PaymentTotals {
   assertLedgerAmount(input.authorized, "authorized")
+  if (input.orderOwes != null) assertLedgerAmount(input.orderOwes, "orderOwes")
   let captured = 0
   let pending = 0
   let refunded = 0
@@ -70,13 +81,16 @@ export function derivePaymentTotals(input: {
     refund_pending += refunds.inFlight
   })
 
+  const open = input.canceled ? 0 : Math.max(0, input.authorized - captured - pending)
+  const capturable = input.orderOwes == null ? open : Math.min(open, input.orderOwes)
   return {
     authorized: input.authorized,
     captured,
     pending,
     refunded,
     refund_pending,
-    capturable: input.canceled ? 0 : Math.max(0, input.authorized - captured - pending),
+    capturable,
+    not_owed: open - capturable,
     refundable: Math.max(0, captured - refunded - refund_pending),
   }
 }

@@ -35,6 +35,7 @@ import { mergeMetadata, reservedKeyMessage, reservedMetadataKey } from "./ledger
 import { recordDiscrepancy } from "./ledger/discrepancy"
 import { NEVER_RECEIVED_CODE, patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
+import { lockOrderPayments, needsOrderLimit, orderOwes } from "./ledger/order-limit"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { retryTransientTransaction } from "./ledger/transaction-retry"
@@ -160,9 +161,22 @@ export default class CaptureService extends TransactionBaseService {
     // checked under the lock in the same call); else the decision is made
     // again under the lock. A refusal or a replay from the unlocked read is
     // what a request made at that moment got.
+    // A payment of an edited order is decided against what the order still
+    // owes, under the lock of all the order's payments (ledger/order-limit.ts).
+    let orderToLock: string | null = null
     const prepare = async (m: EntityManager, lock: boolean) => {
       const state = await readLedger(m, input.payment_id, lock)
-      const decided = this.decideCapture(input, hash, state)
+      let owes: number | null = null
+      if (needsOrderLimit(state.payment)) {
+        if (!lock) {
+          orderToLock = state.payment.order_id
+          return null
+        }
+        // Edited since the unlocked read: its other payments are locked now.
+        if (orderToLock === null) await lockOrderPayments(m, state.payment.order_id)
+        owes = await orderOwes(m, this.orderService(), state.payment.order_id)
+      }
+      const decided = this.decideCapture(input, hash, state, owes)
       if ("replay" in decided) return decided
       // Under the lock no token is passed: the row is always inserted.
       const capture = await insertRequestedCapture(m, lock ? null : state.token, decided.values, input.actor, decided.event)
@@ -171,6 +185,7 @@ export default class CaptureService extends TransactionBaseService {
     const prepared =
       (await this.guard(() => prepare(this.manager_, false))) ??
       (await this.write(async (m) => {
+        if (orderToLock) await lockOrderPayments(m, orderToLock)
         const locked = await prepare(m, true)
         if (!locked) throw new Error(`capture on payment ${input.payment_id} was not inserted under the lock`)
         return locked
@@ -213,7 +228,8 @@ export default class CaptureService extends TransactionBaseService {
   private decideCapture(
     input: CreateCaptureInput,
     hash: string,
-    { payment, captures }: LedgerState
+    { payment, captures }: LedgerState,
+    orderOwes: number | null = null
   ):
     | { replay: Capture }
     | { values: RequestedCaptureValues; event: Record<string, unknown>; registered: RegisteredGateway } {
@@ -245,10 +261,11 @@ export default class CaptureService extends TransactionBaseService {
       )
     }
 
-    const totals = this.totalsFrom(payment, captures)
+    const totals = this.totalsFrom(payment, captures, orderOwes)
+    const owed = totals.not_owed > 0 ? `; the order owes ${orderOwes} more, ${totals.not_owed} authorized beyond that can only be released` : ""
     if (totals.capturable === 0) {
       throw ledgerErrors.notAllowed(
-        `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`,
+        `Payment ${payment.id} has nothing left to capture (authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending}${owed})`,
         "nothing_to_capture"
       )
     }
@@ -264,7 +281,7 @@ export default class CaptureService extends TransactionBaseService {
       throw ledgerErrors.invalid(
         "amount",
         `${amount} exceeds what can still be captured on payment ${payment.id}: ${totals.capturable} ` +
-          `(authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending})`
+          `(authorized ${totals.authorized}, captured ${totals.captured}, in flight ${totals.pending}${owed})`
       )
     }
 
@@ -807,6 +824,50 @@ export default class CaptureService extends TransactionBaseService {
     })
   }
 
+  /**
+   * Core's "capture the order's payment" for the payments Medusa counts as
+   * captured already (captured_at is set from the first partial capture on,
+   * docs/medusa-view.md), which core's own capture skips: each takes what it
+   * still can, within what the order owes. Payments without anything captured
+   * are left to core, which asks our processor. Nothing to capture is not an
+   * error; the captures made are returned as they ended.
+   */
+  async captureRestOfOrder(orderId: string, actor: Actor): Promise<Capture[]> {
+    const payments: LockedPayment[] = await this.activeManager_.query(
+      `${SELECT_LEDGER_PAYMENT} WHERE p.order_id = $1 AND p.captured_at IS NOT NULL AND p.canceled_at IS NULL ORDER BY p.created_at, p.id`,
+      [orderId]
+    )
+    const made: Capture[] = []
+    for (const payment of payments) {
+      const capture = await this.captureRestOf(payment, actor)
+      if (capture) made.push(capture)
+    }
+    return made
+  }
+
+  /**
+   * The same for one payment (core's POST /admin/payments/:id/capture): null
+   * when Medusa will capture it itself (nothing captured yet), when the
+   * plugin does not handle it, or when nothing is left to capture.
+   */
+  async captureRestOfPayment(paymentId: string, actor: Actor): Promise<Capture | null> {
+    const payment = await this.requirePayment(paymentId)
+    if (!payment.captured_at || payment.canceled_at) return null
+    return this.captureRestOf(payment, actor)
+  }
+
+  private async captureRestOf(payment: LockedPayment, actor: Actor): Promise<Capture | null> {
+    if (!this.registry.get(payment.provider_id) || payment.closed_at) return null
+    if ((await this.totalsOf(this.activeManager_, payment)).capturable === 0) return null
+    try {
+      return (await this.createCapture({ payment_id: payment.id, actor })).capture
+    } catch (err) {
+      // Taken meanwhile by another request: nothing left for this one.
+      if ((err as { code?: string }).code === "nothing_to_capture") return null
+      throw err
+    }
+  }
+
   // ---------------------------------------------------------------- release
 
   /**
@@ -833,20 +894,23 @@ export default class CaptureService extends TransactionBaseService {
           "capture_in_flight"
         )
       }
+      // Still owed, nothing captured: that is canceling the payment, Medusa's to do.
+      // Authorized beyond what an edited order owes may always be let go.
       if (totals.captured === 0 && totals.capturable > 0) {
         throw ledgerErrors.notAllowed(
           `Nothing was captured on payment ${payment.id}: cancel the order or payment in Medusa to release the whole authorization`,
           "nothing_captured"
         )
       }
-      if (totals.capturable === 0 || !(await closeForRelease(m, payment.id))) return null
+      const left = totals.capturable + totals.not_owed
+      if (left === 0 || !(await closeForRelease(m, payment.id))) return null
       await recordEvent(m, {
         payment_id: payment.id,
         type: "authorization.release_requested",
         actor,
-        data: { amount: totals.capturable },
+        data: { amount: left },
       })
-      return { payment, registered, amount: totals.capturable }
+      return { payment, registered, amount: left }
     })
     if (!prepared) return { released: 0, ...(await this.paymentTotals(paymentId)) }
 
@@ -986,12 +1050,16 @@ export default class CaptureService extends TransactionBaseService {
       `${SELECT_LEDGER_PAYMENT} WHERE p.order_id = $1 OR s.order_id = $1 ORDER BY p.created_at`,
       [orderId]
     )
+    // What the order still owes is one ceiling shared by its payments: worked
+    // out once, and the order's capturable is never more than it.
+    const limited = payments.find(needsOrderLimit)
+    const owes = limited ? await orderOwes(m, this.orderService(), limited.order_id as string) : null
     const perPayment = await Promise.all(
       payments.map(async (p) => ({
         payment_id: p.id,
         provider_id: p.provider_id,
         currency_code: p.currency_code,
-        totals: await this.totalsOf(m, p),
+        totals: this.totalsFrom(p, await capturesOf(m, p.id), needsOrderLimit(p) ? owes : null),
       }))
     )
     const { captures } = await this.list({ order_id: orderId }, { limit: 1000, offset: 0 }, ["refunds"])
@@ -1000,8 +1068,14 @@ export default class CaptureService extends TransactionBaseService {
         for (const k of Object.keys(sum) as Array<keyof PaymentTotals>) sum[k] += p.totals[k]
         return sum
       },
-      { authorized: 0, captured: 0, pending: 0, refunded: 0, refund_pending: 0, capturable: 0, refundable: 0 }
+      { authorized: 0, captured: 0, pending: 0, refunded: 0, refund_pending: 0, capturable: 0, not_owed: 0, refundable: 0 }
     )
+    if (owes !== null) {
+      const ownCapturable = perPayment.reduce((sum, p, i) => sum + (needsOrderLimit(payments[i]) ? p.totals.capturable : 0), 0)
+      const excess = Math.max(0, ownCapturable - owes)
+      totals.capturable -= excess
+      totals.not_owed += excess
+    }
     return { captures, payments: perPayment, totals }
   }
 
@@ -1086,8 +1160,7 @@ export default class CaptureService extends TransactionBaseService {
   private async captureContext(payment: LockedPayment, amount: number): Promise<CaptureContext> {
     const ctx: CaptureContext = { amount, authorized: payment.amount, orderEmail: null, orderDisplayId: null, orderTaxTotal: null }
     if (!payment.order_id) return ctx
-    const orderService = (this.__container__ as { orderService: OrderService }).orderService
-    const order = await orderService.retrieveWithTotals(payment.order_id)
+    const order = await this.orderService().retrieveWithTotals(payment.order_id)
     return { ...ctx, orderEmail: order.email ?? null, orderDisplayId: order.display_id ?? null, orderTaxTotal: order.tax_total ?? null }
   }
 
@@ -1110,10 +1183,15 @@ export default class CaptureService extends TransactionBaseService {
   }
 
   private async totalsOf(m: EntityManager, payment: LockedPayment): Promise<PaymentTotals> {
-    return this.totalsFrom(payment, await capturesOf(m, payment.id))
+    const owes = needsOrderLimit(payment) ? await orderOwes(m, this.orderService(), payment.order_id) : null
+    return this.totalsFrom(payment, await capturesOf(m, payment.id), owes)
   }
 
-  private totalsFrom(payment: LockedPayment, captures: Capture[]): PaymentTotals {
+  private orderService(): OrderService {
+    return (this.__container__ as { orderService: OrderService }).orderService
+  }
+
+  private totalsFrom(payment: LockedPayment, captures: Capture[], orderOwes: number | null = null): PaymentTotals {
     // On a single-capture gateway the first capture that was not refused uses
     // the authorization up: whatever it left is released. A closed
     // authorization (released by the operator) has nothing left either.
@@ -1122,6 +1200,7 @@ export default class CaptureService extends TransactionBaseService {
       authorized: payment.amount,
       canceled: payment.canceled_at !== null || payment.closed_at != null || spent,
       captures: captures.map((c) => ({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] })),
+      orderOwes,
     })
   }
 }

@@ -1,12 +1,12 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
-import { markOrderCapturedIfComplete } from "../services/ledger/core-sync"
+import { syncOrderPaymentStatus } from "../services/ledger/core-sync"
 
 /**
- * Medusa's POST /admin/payments/:id/capture captures through our processor and
- * sets the payment's captured_at, but leaves the order's payment_status as it
- * was (only the order route updates it). Once every live payment of the order
- * is captured, mark the order captured, as the order route would.
+ * Medusa's POST /admin/payments/:id/capture sets the payment's captured_at but
+ * leaves the order's payment_status as it was (only the order route updates
+ * it): bring the order's status in step with the money collected, as the
+ * ledger does after its own captures.
  */
 export default async function orderStatusAfterPaymentCapture({
   data,
@@ -14,7 +14,7 @@ export default async function orderStatusAfterPaymentCapture({
 }: SubscriberArgs<{ id?: string; order_id?: string | null }>): Promise<void> {
   if (!data?.order_id) return
   const manager = container.resolve<EntityManager>("manager")
-  await markOrderCapturedIfComplete(manager, data.order_id)
+  await syncOrderPaymentStatus(manager, data.order_id)
 }
 
 export const config: SubscriberConfig = {

@@ -297,6 +297,7 @@ describe("serializeTotals", () => {
     refunded: 500,
     refund_pending: 0,
     capturable: 6500,
+    not_owed: 0,
     refundable: 2000,
   }
 
@@ -310,6 +311,7 @@ describe("serializeTotals", () => {
       formatted_refunded: "€5.00",
       formatted_refund_pending: "€0.00",
       formatted_capturable: "€65.00",
+      formatted_not_owed: "€0.00",
       formatted_refundable: "€20.00",
     })
   })

@@ -71,6 +71,13 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
     try {
       const totals = await service.totalsForPayment(paymentId)
+      if (totals.capturable === 0 && totals.captured === 0 && totals.not_owed > 0) {
+        // Core would mark the untouched authorization captured and count it as paid.
+        return processorError(`The order owes nothing more: nothing of payment ${paymentId} can be captured`, {
+          code: "nothing_owed",
+          message: `${totals.not_owed} is authorized beyond what the order owes after its edit; it can only be released`,
+        })
+      }
       if (totals.capturable > 0) {
         const { capture } = await service.createCapture({ payment_id: paymentId, actor: this.actor })
         if (capture.status === "failed") {

@@ -22,6 +22,11 @@ export type LockedPayment = {
   canceled_at: Date | null
   /** When nothing more could be captured (released, single capture used, fully captured); null while open. */
   closed_at: Date | null
+  /**
+   * The payment's own order (not a swap's) has a confirmed order edit: only
+   * then can the order owe less than its payments authorize (order-limit.ts).
+   */
+  order_edited: boolean
   data: Record<string, unknown>
 }
 
@@ -29,7 +34,9 @@ export type LockedPayment = {
 export const SELECT_LEDGER_PAYMENT = `
   SELECT p.id, COALESCE(a.authorized_amount, p.amount) AS amount, p.currency_code, p.provider_id, p.swap_id,
          p.captured_at, p.canceled_at, a.closed_at, p.data,
-         COALESCE(p.order_id, s.order_id) AS order_id
+         COALESCE(p.order_id, s.order_id) AS order_id,
+         p.order_id IS NOT NULL AND EXISTS (SELECT 1 FROM order_edit e
+                                             WHERE e.order_id = p.order_id AND e.confirmed_at IS NOT NULL) AS order_edited
     FROM payment p
     LEFT JOIN swap s ON s.id = p.swap_id
     LEFT JOIN capture_authorization a ON a.payment_id = p.id`

@@ -41,6 +41,7 @@ const totals = (over: Partial<TotalsView>): TotalsView => ({
   refunded: 0,
   refund_pending: 0,
   capturable: 11000,
+  not_owed: 0,
   refundable: 0,
   ...over,
 })
