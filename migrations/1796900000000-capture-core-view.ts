@@ -72,24 +72,7 @@ export class CaptureCoreView1796900000000 implements MigrationInterface {
            AND NOT (o.payment_status = 'requires_action' AND t.in_flight > 0);
       END $$ LANGUAGE plpgsql VOLATILE`)
 
-    await q.query(`
-      CREATE OR REPLACE FUNCTION capture_sync_core(p_payment_id varchar, p_order_id varchar) RETURNS void AS $$
-      DECLARE
-        v_payment record;
-        v_captured bigint;
-        v_in_flight bigint;
-        v_live boolean;
-        v_reason varchar;
-      BEGIN
-        SELECT p.amount, p.canceled_at, a.authorized_amount, a.single_capture, a.closed_at, a.closed_reason
-          INTO v_payment
-          FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id
-         WHERE p.id = p_payment_id;
-        SELECT COALESCE(SUM(amount) FILTER (WHERE status = 'succeeded'), 0),
-               COALESCE(SUM(amount) FILTER (WHERE status IN ('requested', 'pending')), 0),
-               COALESCE(bool_or(status <> 'failed'), false)
-          INTO v_captured, v_in_flight, v_live
-          FROM capture WHERE payment_id = p_payment_id;
+    await q.query(`${SYNC_CORE_HEAD}
         -- Medusa learns only money that was captured.
         IF v_captured = 0 THEN
           RETURN;
@@ -162,24 +145,7 @@ export class CaptureCoreView1796900000000 implements MigrationInterface {
       UPDATE payment p SET amount = a.authorized_amount, captured_at = NULL, updated_at = now()
         FROM capture_authorization a
        WHERE a.payment_id = p.id AND a.closed_at IS NULL AND p.canceled_at IS NULL`)
-    await q.query(`
-      CREATE OR REPLACE FUNCTION capture_sync_core(p_payment_id varchar, p_order_id varchar) RETURNS void AS $$
-      DECLARE
-        v_payment record;
-        v_captured bigint;
-        v_in_flight bigint;
-        v_live boolean;
-        v_reason varchar;
-      BEGIN
-        SELECT p.amount, p.canceled_at, a.authorized_amount, a.single_capture, a.closed_at, a.closed_reason
-          INTO v_payment
-          FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id
-         WHERE p.id = p_payment_id;
-        SELECT COALESCE(SUM(amount) FILTER (WHERE status = 'succeeded'), 0),
-               COALESCE(SUM(amount) FILTER (WHERE status IN ('requested', 'pending')), 0),
-               COALESCE(bool_or(status <> 'failed'), false)
-          INTO v_captured, v_in_flight, v_live
-          FROM capture WHERE payment_id = p_payment_id;
+    await q.query(`${SYNC_CORE_HEAD}
         IF v_in_flight > 0 OR v_captured = 0 THEN
           RETURN;
         END IF;
@@ -211,6 +177,30 @@ export class CaptureCoreView1796900000000 implements MigrationInterface {
     await q.query(ledgerRead(false))
   }
 }
+
+/**
+ * The start of capture_sync_core, the same in this migration's version and in
+ * the one its down() restores: the payment, its authorization, and its
+ * captures summed (succeeded, in flight, any not failed).
+ */
+const SYNC_CORE_HEAD = `
+      CREATE OR REPLACE FUNCTION capture_sync_core(p_payment_id varchar, p_order_id varchar) RETURNS void AS $$
+      DECLARE
+        v_payment record;
+        v_captured bigint;
+        v_in_flight bigint;
+        v_live boolean;
+        v_reason varchar;
+      BEGIN
+        SELECT p.amount, p.canceled_at, a.authorized_amount, a.single_capture, a.closed_at, a.closed_reason
+          INTO v_payment
+          FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id
+         WHERE p.id = p_payment_id;
+        SELECT COALESCE(SUM(amount) FILTER (WHERE status = 'succeeded'), 0),
+               COALESCE(SUM(amount) FILTER (WHERE status IN ('requested', 'pending')), 0),
+               COALESCE(bool_or(status <> 'failed'), false)
+          INTO v_captured, v_in_flight, v_live
+          FROM capture WHERE payment_id = p_payment_id;`
 
 /** capture_ledger_read, with (`edited`) or without the order_edited column. */
 function ledgerRead(edited: boolean): string {

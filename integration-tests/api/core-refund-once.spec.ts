@@ -1,5 +1,5 @@
 import { adminApi, gatewayOperations, sandboxFaults } from "../helpers/api"
-import { query } from "../helpers/db"
+import { callIsOver, query } from "../helpers/db"
 import { placeOrder, testContext } from "../helpers/store"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -13,6 +13,7 @@ type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-exp
 describe("Medusa's refund route: a retry never refunds twice", () => {
   const ctx = testContext()
   const api = adminApi(ctx)
+  const coreOrder = async (id: string): Promise<Json> => (await api.get(`/admin/orders/${id}`)).body.order
   afterEach(() => sandboxFaults(ctx, null))
 
   it("a lost answer, the operator's retry, reconciliation, and the retry that completes it: 50.00 refunded once", async () => {
@@ -36,21 +37,68 @@ describe("Medusa's refund route: a retry never refunds twice", () => {
     const reconciled = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })
     expect(reconciled.status).toBe(200)
     expect(reconciled.body.refunds).toEqual(expect.arrayContaining([expect.objectContaining({ after: "succeeded" })]))
+    // Medusa had given up on it: the ledger records it on the order, once.
+    expect(await coreOrder(order.orderId)).toMatchObject({ refunded_total: 5000, refundable_amount: order.total - 5000 })
+    const coreRefunds = await query(ctx, `SELECT amount, metadata FROM refund WHERE order_id = $1`, [order.orderId])
+    expect(coreRefunds).toEqual([expect.objectContaining({ amount: 5000, metadata: { capture_refund_operation: expect.stringMatching(/^medusa_refund_5000_after_0$/) } })])
 
-    // Now the same refund completes without moving money again, and Medusa records it once.
-    const completed = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
-    expect(completed.status).toBe(200)
-    expect(completed.body.order).toMatchObject({ refunded_total: 5000, refundable_amount: order.total - 5000 })
+    // The operator's retry of it (as the first answer suggested) moves no money and records nothing more.
+    const retried = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
+    expect(retried.status).toBe(400)
+    expect(retried.body.message).toMatch(/was completed at the gateway after Medusa had given up on it, and recorded on the order/)
     expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([5000])
     const totals = (await api.get(`/admin/payments/${order.paymentId}/captures`)).body.totals
     expect(totals).toMatchObject({ refunded: 5000, refund_pending: 0 })
-    const coreRefunds = await query(ctx, `SELECT amount FROM refund WHERE order_id = $1`, [order.orderId])
-    expect(coreRefunds.map((r: Json) => r.amount)).toEqual([5000])
+    expect(await coreOrder(order.orderId)).toMatchObject({ refunded_total: 5000 })
 
     // A new refund of the same amount afterwards is a new refund.
     const second = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
     expect(second.status).toBe(200)
+    expect(second.body.order).toMatchObject({ refunded_total: 10000 })
     expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([5000, 5000])
+  })
+
+  it("a refund Medusa gave up on and nobody retried: once it goes through, Medusa shows it (Refund row, amounts, status)", async () => {
+    const order = await placeOrder(ctx)
+    expect((await api.post(`/admin/payments/${order.paymentId}/captures`, {})).status).toBe(201)
+    await sandboxFaults(ctx, [{ kind: "lost_response", match: { method: "POST", path: `/v1/payments/${order.paymentRef}/refunds` }, times: 3 }])
+    const first = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 3000, reason: "return" })
+    expect(first.status).toBe(400)
+    expect(first.body.message).toMatch(/recorded on the order by itself/)
+    await sandboxFaults(ctx, null)
+    expect(await coreOrder(order.orderId)).toMatchObject({ refunded_total: 0 })
+
+    const [part] = await query(ctx, `SELECT id FROM capture_refund WHERE payment_id = $1`, [order.paymentId])
+    await callIsOver(ctx, "capture_refund", part.id)
+    expect((await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })).status).toBe(200)
+
+    expect(await coreOrder(order.orderId)).toMatchObject({
+      refunded_total: 3000,
+      refundable_amount: order.total - 3000,
+      payment_status: "partially_refunded",
+    })
+    const [payment] = await query(ctx, `SELECT amount_refunded FROM payment WHERE id = $1`, [order.paymentId])
+    expect(payment.amount_refunded).toBe(3000)
+    const [ledgerPart] = await query(ctx, `SELECT status, medusa_refund_id FROM capture_refund WHERE id = $1`, [part.id])
+    const [coreRefund] = await query(ctx, `SELECT id, amount, reason FROM refund WHERE order_id = $1`, [order.orderId])
+    expect(coreRefund).toMatchObject({ amount: 3000, reason: "other" })
+    expect(ledgerPart).toEqual({ status: "succeeded", medusa_refund_id: coreRefund.id })
+    const events = await query(ctx, `SELECT type, data FROM capture_event WHERE payment_id = $1 AND type = 'medusa_refund.recorded'`, [order.paymentId])
+    expect(events).toEqual([{ type: "medusa_refund.recorded", data: expect.objectContaining({ amount: 3000, medusa_refund_id: coreRefund.id }) }])
+
+    // Another reconcile or a webhook later records nothing more.
+    expect((await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })).status).toBe(200)
+    expect((await query(ctx, `SELECT id FROM refund WHERE order_id = $1`, [order.orderId])).length).toBe(1)
+  })
+
+  it("a refund the hook completes itself is recorded by Medusa only (no second Refund row from the ledger)", async () => {
+    const order = await placeOrder(ctx)
+    expect((await api.post(`/admin/payments/${order.paymentId}/captures`, {})).status).toBe(201)
+    const res = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 2000, reason: "return" })
+    expect(res.status).toBe(200)
+    expect((await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })).status).toBe(200)
+    expect((await query(ctx, `SELECT amount FROM refund WHERE order_id = $1`, [order.orderId])).map((r: Json) => r.amount)).toEqual([2000])
+    expect(await coreOrder(order.orderId)).toMatchObject({ refunded_total: 2000 })
   })
 
   it("refuses beyond what the captures can still refund, saying how much that is", async () => {

@@ -121,6 +121,34 @@ describe("what the order owes", () => {
     expect((await mollieOperations(ctx, order.paymentRef)).captured).toBe(11000)
   })
 
+  it("a swap and a claim with refund go through Medusa while the order is partly captured (capture on fulfillment)", async () => {
+    const order = await placeOrder(ctx, { quantity: 3 }) // 31000; the sandbox captures on fulfillment here
+    const item = (await coreOrder(order.orderId)).items[0]
+    await fulfill(api, order.orderId, item.id, 2)
+    await eventually(() => capturesOf(ctx, order.paymentId), (rows) => rows[0]?.status === "succeeded", 20000)
+    // Two units and the shipping are captured; the third unit's 100.00 is still authorized.
+    expect(await coreOrder(order.orderId)).toMatchObject({ paid_total: 21000, payment_status: "captured" })
+
+    const swap = await api.post(`/admin/orders/${order.orderId}/swaps`, {
+      return_items: [{ item_id: item.id, quantity: 1 }],
+      additional_items: [{ variant_id: ctx.variantId, quantity: 1 }],
+    })
+    expect(swap.status).toBe(200)
+    expect(swap.body.order.swaps).toHaveLength(1)
+
+    const claim = await api.post(`/admin/orders/${order.orderId}/claims`, {
+      type: "refund",
+      claim_items: [{ item_id: item.id, quantity: 1, reason: "production_failure" }],
+      refund_amount: 2000,
+    })
+    expect(claim.status).toBe(200)
+    const view = await coreOrder(order.orderId)
+    // (Medusa's claim refund leaves the order's payment_status as it was, captured or not.)
+    expect(view).toMatchObject({ paid_total: 21000, refunded_total: 2000, refundable_amount: 19000 })
+    expect((await summary(order.orderId)).totals).toMatchObject({ captured: 21000, refunded: 2000, capturable: 10000 })
+    expect((await sandboxPayment(ctx, order.paymentRef)).amount_refunded).toBe(2000)
+  })
+
   describe("Medusa's own flows while the authorization is open and partly captured (Mollie, capture on shipment)", () => {
     let order: PlacedOrder
     it("counts the 70.00 captured as paid and captured, not the 110.00 authorized", async () => {

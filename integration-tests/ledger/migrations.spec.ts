@@ -72,7 +72,14 @@ describe("the ledger migration", () => {
   it("applies, reverts cleanly and applies again", async () => {
     await runMigrations(db.url)
     const applied = await schema()
-    expect(applied.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund", "capture_webhook_refresh"])
+    expect(applied.tables).toEqual([
+      "capture",
+      "capture_authorization",
+      "capture_core_refund",
+      "capture_event",
+      "capture_refund",
+      "capture_webhook_refresh",
+    ])
     expect(applied.constraints).toEqual(
       expect.arrayContaining([
         "CHK_capture_amount_positive",
@@ -108,14 +115,17 @@ describe("the ledger migration", () => {
       "CaptureInFlightUntil1796700000000",
       "CaptureWebhookRefresh1796800000000",
       "CaptureCoreView1796900000000",
+      "CaptureCoreRefund1797000000000",
     ])
 
     // `medusa migrations revert` undoes the last migration: the core-view functions and trigger,
     // the webhook coalescing table, the in-flight column, the authorization table, the hot-path
     // functions, then the ledger.
+    expect(await revertMigrations(db.url)).toMatch(/CaptureCoreRefund\d{13} has been\s+reverted successfully/)
+    expect((await schema()).tables).toEqual(applied.tables.filter((t) => t !== "capture_core_refund"))
     expect(await revertMigrations(db.url)).toMatch(/CaptureCoreView\d{13} has been\s+reverted successfully/)
     const withoutCoreView = await schema()
-    expect(withoutCoreView.tables).toEqual(applied.tables)
+    expect(withoutCoreView.tables).toEqual(applied.tables.filter((t) => t !== "capture_core_refund"))
     expect(withoutCoreView.triggers).toHaveLength(3)
     expect(withoutCoreView.functions).toEqual(applied.functions.filter((f) => f !== "capture_payment_amount" && f !== "capture_sync_order_status"))
     expect(await revertMigrations(db.url)).toMatch(/CaptureWebhookRefresh\d{13} has been\s+reverted successfully/)

@@ -45,3 +45,18 @@ export function planOperationRefund(amount: number, existing: readonly RefundPar
   if (left > 0) return { kind: "exceeds", rest, refundable: rest - left }
   return { kind: "send", parts }
 }
+
+/**
+ * Whether an operation Medusa gave up on can be recorded in Medusa as done:
+ * every part settled, and the succeeded ones cover the amount. A part still
+ * in flight (requested, or pending at the gateway) waits; a declined part
+ * leaves the operation short, and it stays for the operator.
+ */
+export function operationRefunded(amount: number, parts: readonly RefundPart[]): boolean {
+  let succeeded = 0
+  for (const part of parts) {
+    if (part.status === "requested" || part.status === "pending") return false
+    if (part.status === "succeeded") succeeded += part.amount
+  }
+  return parts.length > 0 && succeeded >= amount
+}

@@ -21,6 +21,7 @@ export type CaptureEventType =
   | "authorization.released"
   | "authorization.release_unresolved"
   | "authorization.release_failed"
+  | "medusa_refund.recorded"
 
 export type ActorType = "admin" | "subscriber" | "job" | "webhook" | "processor" | "system"
 

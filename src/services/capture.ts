@@ -36,6 +36,7 @@ import { recordDiscrepancy } from "./ledger/discrepancy"
 import { NEVER_RECEIVED_CODE, patchFromError, patchFromLookup, patchFromResult, type OutcomePatch } from "./ledger/outcome"
 import { SELECT_LEDGER_PAYMENT, lockPayment, readLedger, type LedgerState, type LockedPayment } from "./ledger/payment-lock"
 import { lockOrderPayments, needsOrderLimit, orderOwes } from "./ledger/order-limit"
+import { CORE_REFUND_KEY_PREFIX, acknowledgedRefunds, claimForCore, leaveToLedger, operationParts, opKeyOf, recordIfLeftAndDone } from "./ledger/core-refund-ops"
 import { findPaymentIdByRef } from "./ledger/processor-support"
 import { requestHash } from "./ledger/request-hash"
 import { retryTransientTransaction } from "./ledger/transaction-retry"
@@ -501,6 +502,7 @@ export default class CaptureService extends TransactionBaseService {
         if (refund.initiated_by !== "processor") refund.medusa_refund_id = await syncCoreAfterRefund(m, payment, refund)
       }
       await refunds.save(refund)
+      const opKey = refund.initiated_by === "processor" && patch.status !== "failed" ? opKeyOf(refund.idempotency_key) : null
       await recordEvent(m, {
         payment_id: payment.id,
         capture_id: capture.id,
@@ -512,6 +514,8 @@ export default class CaptureService extends TransactionBaseService {
           ...(patch.status === "failed" ? { error_code: refund.error_code, message: refund.message } : {}),
         },
       })
+      // A part of a Medusa refund operation its hook gave up on: Medusa gets the refund once all of it went through.
+      if (opKey) await recordIfLeftAndDone(m, payment, opKey, actor)
       return { refund, capture }
     })
   }
@@ -527,10 +531,13 @@ export default class CaptureService extends TransactionBaseService {
    * only a declined part's amount is taken again.
    *
    * The key: the payment, the amount, and how much Medusa had acknowledged
-   * refunding on it through this hook when it asked (its amount_refunded less
-   * the plugin's own refunds, which the ledger adds there itself). A retry
-   * after a rollback sees the same; the next refund, after Medusa recorded this
-   * one, does not.
+   * refunding on it through this hook when it asked (acknowledgedRefunds). A
+   * retry after a rollback sees the same; the next refund, after Medusa
+   * recorded this one, does not.
+   *
+   * An operation the hook gave up on that completes later is recorded in
+   * Medusa by the ledger (ledger/core-refund-ops.ts); a retry of it is then
+   * answered "already recorded" (`refund_recorded`), once.
    */
   async refundForMedusa(
     paymentId: string,
@@ -544,50 +551,72 @@ export default class CaptureService extends TransactionBaseService {
       throw fromDomainError(err)
     }
     const m = this.manager_
-    const [{ acknowledged }]: Array<{ acknowledged: number }> = await m.query(
-      `SELECT p.amount_refunded - COALESCE((SELECT SUM(r.amount) FROM capture_refund r
-                                            WHERE r.payment_id = p.id AND r.status = 'succeeded'
-                                              AND r.initiated_by <> 'processor'), 0) AS acknowledged
-         FROM payment p WHERE p.id = $1`,
-      [paymentId]
-    )
-    const key = `medusa_refund_${amount}_after_${Number(acknowledged)}`
-    const parts = async () =>
-      (
-        await m.query(
-          `SELECT capture_id, amount, status FROM capture_refund
-            WHERE payment_id = $1 AND starts_with(idempotency_key, $2) ORDER BY created_at, id`,
-          [paymentId, `${key}:`]
-        )
-      ).map((r: { capture_id: string; amount: number; status: RefundPart["status"] }) => ({
-        captureId: r.capture_id,
-        amount: r.amount,
-        status: r.status,
-      })) as RefundPart[]
+    const key = `${CORE_REFUND_KEY_PREFIX}${amount}_after_${await acknowledgedRefunds(m, paymentId)}`
+    const parts = () => operationParts(m, paymentId, key)
     const balances = async () =>
       (await this.listForPayment(paymentId))
         .filter((c) => c.status === "succeeded")
         .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id.localeCompare(a.id))
         .map((c) => ({ captureId: c.id, balance: captureRefundBalance({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] }) }))
 
-    const before = await parts()
-    const plan = planOperationRefund(amount, before, await balances())
-    if (plan.kind === "send") {
-      let index = before.length
-      for (const part of plan.parts) {
-        const { refund } = await this.refundCapture(part.captureId, {
-          amount: part.amount,
-          reason: opts.reason,
-          note: opts.note,
-          idempotency_key: `${key}:${index++}`,
-          actor,
-        })
-        // A declined part stops the operation; Medusa's retry takes its amount again.
-        if (refund.status === "failed") break
+    // The hook holds the operation now: should it complete while we work, it is core's to record.
+    const claimed = await this.write(async (tm) => {
+      await lockPayment(tm, paymentId)
+      return claimForCore(tm, paymentId, key, amount)
+    })
+    if (!claimed) {
+      return {
+        ok: false,
+        code: "refund_recorded",
+        message:
+          `This refund of ${amount} was completed at the gateway after Medusa had given up on it, and recorded on the ` +
+          `order then; nothing more was refunded`,
       }
     }
-    const after = await parts()
-    const outcome = plan.kind === "send" ? planOperationRefund(amount, after, await balances()) : plan
+
+    // Medusa records nothing unless this answers ok. Should the operation complete later
+    // (reconciliation, a webhook), the ledger records it in Medusa; unless it completed
+    // meanwhile, which is decided under the lock.
+    const leave = () =>
+      this.write(async (tm) => {
+        await lockPayment(tm, paymentId)
+        // Balances do not matter to "complete": the parts alone cover the amount or not.
+        if (planOperationRefund(amount, await operationParts(tm, paymentId, key), []).kind === "complete") return true
+        await leaveToLedger(tm, paymentId, key)
+        return false
+      })
+
+    let after: RefundPart[]
+    let outcome: RefundPlan
+    try {
+      const before = await parts()
+      const plan = planOperationRefund(amount, before, await balances())
+      if (plan.kind === "send") {
+        let index = before.length
+        for (const part of plan.parts) {
+          const { refund } = await this.refundCapture(part.captureId, {
+            amount: part.amount,
+            reason: opts.reason,
+            note: opts.note,
+            idempotency_key: `${key}:${index++}`,
+            actor,
+          })
+          // A declined part stops the operation; Medusa's retry takes its amount again.
+          if (refund.status === "failed") break
+        }
+      }
+      after = await parts()
+      outcome = plan.kind === "send" ? planOperationRefund(amount, after, await balances()) : plan
+    } catch (err) {
+      // Medusa gets an error whatever happened: the ledger records what went through.
+      await this.write(async (tm) => {
+        const payment = await lockPayment(tm, paymentId)
+        await leaveToLedger(tm, paymentId, key)
+        await recordIfLeftAndDone(tm, payment, key, actor)
+      })
+      throw err
+    }
+    if (outcome.kind !== "complete" && (await leave())) return { ok: true }
     return describeMedusaRefund(outcome, after, amount, paymentId)
   }
 
@@ -1209,7 +1238,7 @@ export default class CaptureService extends TransactionBaseService {
 
 export type MedusaRefundOutcome =
   | { ok: true }
-  | { ok: false; code: "refund_unresolved" | "refund_declined" | "refund_exceeds_captured"; message: string }
+  | { ok: false; code: "refund_unresolved" | "refund_declined" | "refund_exceeds_captured" | "refund_recorded"; message: string }
 
 /** What Medusa's refund hook answers, from where the operation stands. */
 function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: number, paymentId: string): MedusaRefundOutcome {
@@ -1221,8 +1250,9 @@ function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: num
         ok: false,
         code: "refund_unresolved",
         message:
-          `${plan.unknown} of this refund of ${amount} went to the gateway without a clear answer; it is reconciled, ` +
-          `and refunding the same amount again completes this refund without refunding twice`,
+          `${plan.unknown} of this refund of ${amount} went to the gateway without a clear answer; it is reconciled, and ` +
+          `once it went through it is recorded on the order by itself (check the order's refunds); refunding the ` +
+          `same amount again before that completes this refund without refunding twice`,
       }
     case "exceeds":
       return {

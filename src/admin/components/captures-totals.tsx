@@ -1,12 +1,12 @@
 import { Text } from "@medusajs/ui"
 import type { TotalsView } from "../lib/types"
-import { TOTAL_CELLS, formatTotal } from "../lib/view"
+import { formatTotal, visibleTotalCells } from "../lib/view"
 
 /** The order's totals, derived by the ledger: authorized, captured, pending, refunded… */
 export function CapturesTotals({ totals, currency }: { totals: TotalsView; currency: string | undefined }) {
   return (
     <dl className="grid grid-cols-3 gap-x-4 gap-y-2 md:grid-cols-6" data-testid="captures-totals">
-      {TOTAL_CELLS.map(({ key, label }) => (
+      {visibleTotalCells(totals).map(({ key, label }) => (
         <div key={key} data-testid={`total-${key}`}>
           <dt>
             <Text size="small" className="text-ui-fg-subtle">

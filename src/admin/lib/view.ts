@@ -49,7 +49,8 @@ export function capturablePayment(payments: PaymentSummaryView[]): PaymentSummar
   return payments.find((p) => p.totals.capturable > 0)
 }
 
-export type TotalCell = { key: keyof TotalsView; label: string }
+/** `optional`: shown only when not 0 (authorized beyond what an edited order owes). */
+export type TotalCell = { key: keyof TotalsView; label: string; optional?: boolean }
 
 export const TOTAL_CELLS: TotalCell[] = [
   { key: "authorized", label: "Authorized" },
@@ -58,7 +59,13 @@ export const TOTAL_CELLS: TotalCell[] = [
   { key: "refunded", label: "Refunded" },
   { key: "capturable", label: "Capturable" },
   { key: "refundable", label: "Refundable" },
+  { key: "not_owed", label: "Not owed (release it)", optional: true },
 ]
+
+/** The cells to show for these totals: an optional cell only when it is not 0. */
+export function visibleTotalCells(totals: TotalsView): TotalCell[] {
+  return TOTAL_CELLS.filter((c) => !c.optional || (typeof totals[c.key] === "number" && totals[c.key] !== 0))
+}
 
 export function formatAmount(amount: number, currency: string): string {
   return formatMoney(amount, currency.toUpperCase())

@@ -1,4 +1,4 @@
-import { planOperationRefund, type RefundPart } from "../refund-plan"
+import { operationRefunded, planOperationRefund, type RefundPart } from "../refund-plan"
 
 const part = (captureId: string, amount: number, status: RefundPart["status"]): RefundPart => ({ captureId, amount, status })
 
@@ -61,5 +61,24 @@ describe("planOperationRefund: one Medusa refund as parts on captures, retried w
       kind: "send",
       parts: [{ captureId: "b", amount: 3000 }],
     })
+  })
+})
+
+describe("operationRefunded", () => {
+  const settled = (amount: number, status: RefundPart["status"]): RefundPart => part("cap_a", amount, status)
+
+  it("is true once every part settled and the succeeded ones cover the amount", () => {
+    expect(operationRefunded(5000, [settled(5000, "succeeded")])).toBe(true)
+    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "succeeded")])).toBe(true)
+    // A declined part retried by Medusa: the later succeeded part covers it.
+    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "failed"), settled(2000, "succeeded")])).toBe(true)
+  })
+
+  it("waits while a part is in flight, and is false while the succeeded parts fall short", () => {
+    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "requested")])).toBe(false)
+    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "pending")])).toBe(false)
+    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "failed")])).toBe(false)
+    expect(operationRefunded(5000, [settled(4999, "succeeded")])).toBe(false)
+    expect(operationRefunded(5000, [])).toBe(false)
   })
 })

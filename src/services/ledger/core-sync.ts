@@ -25,7 +25,7 @@ const REFUND_REASONS = new Set<string>(Object.values(RefundReason))
 export async function syncCoreAfterRefund(
   manager: EntityManager,
   payment: LockedPayment,
-  refund: { id: string; amount: number; reason: string | null; note: string | null }
+  refund: { id: string; amount: number; reason: string | null; note: string | null; medusaMetadata?: Record<string, unknown> }
 ): Promise<string> {
   await manager.query(
     `UPDATE payment SET amount_refunded = amount_refunded + $2, updated_at = now() WHERE id = $1`,
@@ -39,7 +39,7 @@ export async function syncCoreAfterRefund(
       amount: refund.amount,
       reason: (REFUND_REASONS.has(refund.reason ?? "") ? refund.reason : RefundReason.OTHER) as RefundReason,
       note: refund.note ?? undefined,
-      metadata: { capture_refund_id: refund.id },
+      metadata: refund.medusaMetadata ?? { capture_refund_id: refund.id },
     })
   )
   // The order's payment status follows what was collected and refunded

@@ -9,6 +9,7 @@ import {
   newIdempotencyKey,
   parseAmountInput,
   statusColor,
+  visibleTotalCells,
 } from "../view"
 import type { CaptureView, PaymentSummaryView, TotalsView } from "../types"
 
@@ -144,5 +145,13 @@ describe("newIdempotencyKey", () => {
     const b = newIdempotencyKey("admin-capture", (b) => randomFillSync(b))
     expect(a).toMatch(/^admin-capture-[0-9a-f]{32}$/)
     expect(a).not.toBe(b)
+  })
+})
+
+describe("visibleTotalCells", () => {
+  it("shows the authorization beyond what an edited order owes only when there is some", () => {
+    const keys = (over: Partial<TotalsView>) => visibleTotalCells(totals(over)).map((c) => c.key)
+    expect(keys({})).toEqual(["authorized", "captured", "pending", "refunded", "capturable", "refundable"])
+    expect(keys({ not_owed: 10000 })).toEqual(["authorized", "captured", "pending", "refunded", "capturable", "refundable", "not_owed"])
   })
 })

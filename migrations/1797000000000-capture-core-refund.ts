@@ -1,0 +1,50 @@
+import { MigrationInterface, QueryRunner } from "typeorm"
+
+/**
+ * Medusa's refund hook is one ledger operation per (payment, amount, what
+ * Medusa had acknowledged), keyed `medusa_refund_<amount>_after_<n>`. When
+ * the hook gives up (a part's answer was lost or declined), Medusa records no
+ * refund; if the operation then completes through reconciliation or a
+ * webhook, the money went back without Medusa knowing. This table says who
+ * records each operation in Medusa, so that it is recorded exactly once:
+ *
+ * - `core`: Medusa's hook is working on it (or finished it: core records it);
+ * - `left`: the hook gave up; if the operation completes later, the ledger
+ *   records it in Medusa itself (a Refund row, amount_refunded), inside the
+ *   outcome's transaction;
+ * - `recorded`: the ledger did (`medusa_refund_id`). Medusa's retry of the
+ *   same amount (the operator was told a retry completes the refund) is then
+ *   answered "already recorded", and the operation becomes `answered`;
+ * - `answered`: from then on a refund of the same amount is a new one.
+ *
+ * The operation's key counts what Medusa had acknowledged refunding: its
+ * amount_refunded less the plugin's own refunds and less the operations the
+ * ledger recorded and nobody was told of yet (`recorded`), so a retry after
+ * the ledger recorded one still finds it.
+ *
+ * Every change happens under the payment's row lock.
+ */
+export class CaptureCoreRefund1797000000000 implements MigrationInterface {
+  name = "CaptureCoreRefund1797000000000"
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE "capture_core_refund" (
+        "payment_id" character varying NOT NULL,
+        "op_key" character varying NOT NULL,
+        "amount" integer NOT NULL,
+        "state" character varying NOT NULL,
+        "medusa_refund_id" character varying,
+        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "PK_capture_core_refund" PRIMARY KEY ("payment_id", "op_key"),
+        CONSTRAINT "CHK_capture_core_refund_amount" CHECK ("amount" > 0),
+        CONSTRAINT "CHK_capture_core_refund_state" CHECK ("state" IN ('core', 'left', 'recorded', 'answered')),
+        CONSTRAINT "FK_capture_core_refund_payment" FOREIGN KEY ("payment_id") REFERENCES "payment"("id") ON DELETE CASCADE
+      )`)
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "capture_core_refund"`)
+  }
+}
