@@ -19,6 +19,7 @@ const capturesOptions = {
   captureOn: env.CAPTURES_CAPTURE_ON || "manual",
   ...(env.CAPTURES_RECONCILE_AFTER_SECONDS ? { reconcileAfterSeconds: Number(env.CAPTURES_RECONCILE_AFTER_SECONDS) } : {}),
   ...(env.CAPTURES_LIST_COUNT_CAP ? { listCountCap: Number(env.CAPTURES_LIST_COUNT_CAP) } : {}),
+  ...(env.CAPTURES_REFUND_ON_CANCEL ? { refundOnCancel: env.CAPTURES_REFUND_ON_CANCEL === "true" } : {}),
   sandbox: {
     baseUrl: env.CAPTURES_SANDBOX_URL || "http://127.0.0.1:9911",
     apiKey: env.CAPTURES_SANDBOX_API_KEY || "sk_test_demo",

@@ -21,10 +21,11 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  *   `requires_action` while one of its captures is still in flight. Also
  *   called after a refund made through the plugin's routes.
  * - capture_payment_amount (trigger): payment.amount of a payment the ledger
- *   has taken over is the sum of its succeeded captures, whoever writes the
- *   row. Core's capture hook saves the payment it read before the ledger's
- *   capture (TypeORM writes back every column that differs), which would put
- *   the authorized amount back.
+ *   has taken over is the sum of its succeeded captures, and its
+ *   amount_refunded never goes down, whoever writes the row. Core saves
+ *   payments it read before the ledger changed them (its capture hook, its
+ *   cancel; TypeORM writes back every column that differs), which would put
+ *   the authorized amount, or an older amount_refunded, back.
  * - capture_ledger_read answers whether the payment's order has a confirmed
  *   order edit (`order_edited`): only then can the order owe less than its
  *   payments authorize, and captures are decided against the order's current
@@ -105,18 +106,24 @@ export class CaptureCoreView1796900000000 implements MigrationInterface {
       DECLARE
         v_captured bigint;
       BEGIN
-        IF NEW.amount IS DISTINCT FROM OLD.amount
-           AND EXISTS (SELECT 1 FROM capture_authorization WHERE payment_id = NEW.id) THEN
+        IF NOT EXISTS (SELECT 1 FROM capture_authorization WHERE payment_id = NEW.id) THEN
+          RETURN NEW;
+        END IF;
+        IF NEW.amount IS DISTINCT FROM OLD.amount THEN
           SELECT COALESCE(SUM(amount), 0) INTO v_captured
             FROM capture WHERE payment_id = NEW.id AND status = 'succeeded';
           IF v_captured > 0 THEN
             NEW.amount := v_captured;
           END IF;
         END IF;
+        -- Medusa only ever adds to amount_refunded: a lower value is a stale copy being saved.
+        IF NEW.amount_refunded < OLD.amount_refunded THEN
+          NEW.amount_refunded := OLD.amount_refunded;
+        END IF;
         RETURN NEW;
       END $$ LANGUAGE plpgsql`)
     await q.query(`
-      CREATE TRIGGER "TRG_capture_payment_amount" BEFORE UPDATE OF amount ON payment
+      CREATE TRIGGER "TRG_capture_payment_amount" BEFORE UPDATE OF amount, amount_refunded ON payment
         FOR EACH ROW EXECUTE FUNCTION capture_payment_amount()`)
 
     // Payments with captured money whose authorization is still open, and their orders.

@@ -23,6 +23,13 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * the ledger recorded one still finds it.
  *
  * Every change happens under the payment's row lock.
+ *
+ * Also the trigger `TRG_capture_refund_keep_order`: a Medusa Refund row the
+ * plugin made (its metadata names the ledger's refund or operation) keeps its
+ * order. Core saves orders it read earlier with their `refunds` relation, and
+ * TypeORM detaches related rows missing from it (order_id = NULL): Medusa's
+ * cancel does so with the refunds the plugin makes while it runs
+ * (`refundOnCancel`).
  */
 export class CaptureCoreRefund1797000000000 implements MigrationInterface {
   name = "CaptureCoreRefund1797000000000"
@@ -42,9 +49,23 @@ export class CaptureCoreRefund1797000000000 implements MigrationInterface {
         CONSTRAINT "CHK_capture_core_refund_state" CHECK ("state" IN ('core', 'left', 'recorded', 'answered')),
         CONSTRAINT "FK_capture_core_refund_payment" FOREIGN KEY ("payment_id") REFERENCES "payment"("id") ON DELETE CASCADE
       )`)
+    await q.query(`
+      CREATE FUNCTION capture_refund_keep_order() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.order_id IS NULL AND OLD.order_id IS NOT NULL
+           AND (OLD.metadata ? 'capture_refund_id' OR OLD.metadata ? 'capture_refund_operation') THEN
+          NEW.order_id := OLD.order_id;
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`)
+    await q.query(`
+      CREATE TRIGGER "TRG_capture_refund_keep_order" BEFORE UPDATE OF order_id ON refund
+        FOR EACH ROW EXECUTE FUNCTION capture_refund_keep_order()`)
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER "TRG_capture_refund_keep_order" ON refund`)
+    await q.query(`DROP FUNCTION capture_refund_keep_order()`)
     await q.query(`DROP TABLE "capture_core_refund"`)
   }
 }

@@ -90,8 +90,8 @@ describe("the ledger migration", () => {
         "FK_capture_webhook_refresh_payment",
       ])
     )
-    expect(applied.triggers).toHaveLength(4)
-    expect(applied.triggers).toContain("TRG_capture_payment_amount")
+    expect(applied.triggers).toHaveLength(5)
+    expect(applied.triggers).toEqual(expect.arrayContaining(["TRG_capture_payment_amount", "TRG_capture_refund_keep_order"]))
     expect(applied.uniqueIndexes).toContain("UQ_capture_payment_fulfillment")
 
     expect(applied.functions).toEqual(
@@ -101,6 +101,7 @@ describe("the ledger migration", () => {
         "capture_ledger_read",
         "capture_ledger_token",
         "capture_payment_amount",
+        "capture_refund_keep_order",
         "capture_sync_core",
         "capture_sync_order_status",
         "capture_within_authorization",
@@ -122,12 +123,17 @@ describe("the ledger migration", () => {
     // the webhook coalescing table, the in-flight column, the authorization table, the hot-path
     // functions, then the ledger.
     expect(await revertMigrations(db.url)).toMatch(/CaptureCoreRefund\d{13} has been\s+reverted successfully/)
-    expect((await schema()).tables).toEqual(applied.tables.filter((t) => t !== "capture_core_refund"))
+    const withoutCoreRefund = await schema()
+    expect(withoutCoreRefund.tables).toEqual(applied.tables.filter((t) => t !== "capture_core_refund"))
+    expect(withoutCoreRefund.triggers).toHaveLength(4)
+    expect(withoutCoreRefund.functions).toEqual(applied.functions.filter((f) => f !== "capture_refund_keep_order"))
     expect(await revertMigrations(db.url)).toMatch(/CaptureCoreView\d{13} has been\s+reverted successfully/)
     const withoutCoreView = await schema()
     expect(withoutCoreView.tables).toEqual(applied.tables.filter((t) => t !== "capture_core_refund"))
     expect(withoutCoreView.triggers).toHaveLength(3)
-    expect(withoutCoreView.functions).toEqual(applied.functions.filter((f) => f !== "capture_payment_amount" && f !== "capture_sync_order_status"))
+    expect(withoutCoreView.functions).toEqual(
+      withoutCoreRefund.functions.filter((f) => f !== "capture_payment_amount" && f !== "capture_sync_order_status")
+    )
     expect(await revertMigrations(db.url)).toMatch(/CaptureWebhookRefresh\d{13} has been\s+reverted successfully/)
     const withoutWebhookRefresh = await schema()
     expect(withoutWebhookRefresh.tables).toEqual(["capture", "capture_authorization", "capture_event", "capture_refund"])

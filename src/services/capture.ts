@@ -121,6 +121,7 @@ export default class CaptureService extends TransactionBaseService {
   private readonly registry: GatewayRegistry
   private readonly logger?: Deps["logger"]
   private readonly listCountCap: number
+  private readonly refundOnCancel: boolean
   /** Webhooks in flight in this process, per payment (made on first use). */
   private webhooks_?: WebhookCoalescer
 
@@ -130,6 +131,7 @@ export default class CaptureService extends TransactionBaseService {
     const parsed = parsePluginOptions(options)
     this.registry = new GatewayRegistry(parsed)
     this.listCountCap = parsed.listCountCap
+    this.refundOnCancel = parsed.refundOnCancel
     this.logger = deps.logger
   }
 
@@ -982,6 +984,7 @@ export default class CaptureService extends TransactionBaseService {
    * it first (Medusa's refund route, or the plugin's), then cancels.
    */
   async cancelForMedusa(paymentId: string, actor: Actor): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+    if (this.refundOnCancel) await this.refundHeldForCancel(paymentId)
     const decided = await this.write(async (m) => {
       const payment = await lockPayment(m, paymentId)
       const registered = this.requireGateway(payment)
@@ -996,13 +999,16 @@ export default class CaptureService extends TransactionBaseService {
       }
       const held = totals.captured - totals.refunded
       if (held > 0) {
+        const money = `${formatMoney(held, payment.currency_code.toUpperCase())} captured and not refunded (${held} in minor units)`
         return {
-          refused: {
-            code: "payment_has_captured_money",
-            message:
-              `Payment ${payment.id} holds ${formatMoney(held, payment.currency_code.toUpperCase())} captured and not refunded ` +
-              `(${held} in minor units): refund it first, then cancel`,
-          },
+          refused: this.refundOnCancel
+            ? {
+                code: "cancel_refund_incomplete",
+                message:
+                  `Payment ${payment.id} still holds ${money}: its refunds on cancel are declined or not settled yet ` +
+                  `(see the payment's captures); cancel again once they are`,
+              }
+            : { code: "payment_has_captured_money", message: `Payment ${payment.id} holds ${money}: refund it first, then cancel` },
         }
       }
       const closing = await closeForRelease(m, payment.id, "canceled")
@@ -1030,6 +1036,29 @@ export default class CaptureService extends TransactionBaseService {
       await recordEvent(m, { payment_id: payment.id, type: "authorization.released", actor, data: { amount, canceled: true } })
     })
     return { ok: true }
+  }
+
+  /**
+   * `refundOnCancel`: before Medusa's cancel releases the authorization, each
+   * succeeded capture's refund balance is refunded through the ledger (one
+   * refund per capture, keyed by the capture and the amount, so a cancel that
+   * is tried again sends nothing twice); Medusa gets its Refund rows as for
+   * any refund the plugin makes. Whatever did not go through keeps the cancel
+   * refused (cancelForMedusa), naming the money still held.
+   */
+  private async refundHeldForCancel(paymentId: string): Promise<void> {
+    const actor: Actor = { type: "system", id: "cancel" }
+    for (const capture of await this.listForPayment(paymentId)) {
+      const balance = captureRefundBalance({ status: capture.status, amount: capture.amount, refunds: capture.refunds ?? [] })
+      if (balance === 0) continue
+      await this.refundCapture(capture.id, {
+        amount: balance,
+        reason: "other",
+        note: "Refunded when the order was canceled",
+        idempotency_key: `cancel_refund_${capture.id}_${balance}`,
+        actor,
+      })
+    }
   }
 
   private async paymentTotals(paymentId: string): Promise<{ totals: PaymentTotals; currency_code: string }> {

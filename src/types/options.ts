@@ -87,6 +87,12 @@ export const pluginOptionsSchema = z
      * on a big ledger costs far more than the page).
      */
     listCountCap: z.number().int().positive().default(DEFAULT_LIST_COUNT_CAP),
+    /**
+     * Canceling an order (or payment) whose payment holds captured money: off,
+     * Medusa's cancel is refused naming the amount (refund first); on, that
+     * money is refunded through the ledger first, then the rest released.
+     */
+    refundOnCancel: z.boolean().default(false),
     sandbox: sandboxOptions.optional(),
     mollie: mollieOptions.optional(),
     clover: cloverOptions.optional(),
