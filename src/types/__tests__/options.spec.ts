@@ -11,7 +11,7 @@ function optionsError(raw: unknown): PluginOptionsError {
 
 const sandbox = { baseUrl: "http://localhost:4010", apiKey: "sk_test_123" }
 /** What every parse fills in at the top level. */
-const defaults = { captureOn: "manual", reconcileAfterSeconds: 300, listCountCap: 10_000 }
+const defaults = { captureOn: "manual", reconcileAfterSeconds: 300, listCountCap: 10_000, refundOnCancel: false }
 
 describe("parsePluginOptions", () => {
   it.each<[string, unknown, unknown]>([
@@ -125,5 +125,13 @@ describe("captureOnFor", () => {
   it("refuses an unknown trigger, naming where", () => {
     expect(() => parsePluginOptions({ captureOn: "delivery" })).toThrow(/captureOn: Invalid enum value/)
     expect(() => parsePluginOptions({ sandbox: { ...sandbox, captureOn: "paid" } })).toThrow(/sandbox\.captureOn: Invalid enum value/)
+  })
+})
+
+describe("refundOnCancel", () => {
+  it("is off unless set to true, and only a boolean", () => {
+    expect(parsePluginOptions({}).refundOnCancel).toBe(false)
+    expect(parsePluginOptions({ refundOnCancel: true }).refundOnCancel).toBe(true)
+    expect(() => parsePluginOptions({ refundOnCancel: "true" })).toThrow(/refundOnCancel/)
   })
 })
