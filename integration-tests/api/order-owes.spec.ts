@@ -1,4 +1,5 @@
 import { adminApi, sandboxPayment } from "../helpers/api"
+import { cloverCharge } from "../helpers/clover"
 import { capturesOf, fulfill } from "../helpers/fulfillment"
 import { eventually, mollieOperations, placeMollieOrder } from "../helpers/mollie"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
@@ -23,14 +24,14 @@ describe("what the order owes", () => {
   const summary = async (orderId: string): Promise<Json> => (await api.get(`/admin/orders/${orderId}/captures`)).body
 
   /** A confirmed order edit that leaves one unit of the order's line. */
-  async function editToOneUnit(orderId: string): Promise<void> {
+  async function editToOneUnit(orderId: string, difference = -10000): Promise<void> {
     const created = await api.post(`/admin/order-edits`, { order_id: orderId })
     expect(created.status).toBe(200)
     const edit = created.body.order_edit
     const item = edit.items[0]
     const changed = await api.post(`/admin/order-edits/${edit.id}/items/${item.id}`, { quantity: 1 })
     expect(changed.status).toBe(200)
-    expect(changed.body.order_edit.difference_due).toBe(-10000)
+    expect(changed.body.order_edit.difference_due).toBe(difference)
     expect((await api.post(`/admin/order-edits/${edit.id}/request`)).status).toBe(200)
     const confirmed = await api.post(`/admin/order-edits/${edit.id}/confirm`)
     expect(confirmed.status).toBe(200)
@@ -104,6 +105,19 @@ describe("what the order owes", () => {
     const [capture] = await eventually(() => capturesOf(ctx, order.paymentId), (rows) => rows[0]?.status === "succeeded", 20000)
     expect(capture.amount).toBe(11000)
     expect((await sandboxPayment(ctx, order.paymentRef)).amount_captured).toBe(11000)
+  })
+
+  it("Clover (one capture per charge): after the edit the capture takes what the order owes, and the rest is released", async () => {
+    // United States: 10 % tax on the mug and the shipping. 2 × 110.00 + 11.00 = 231.00; after the edit 121.00.
+    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa", quantity: 2 })
+    expect(order.total).toBe(23100)
+    await editToOneUnit(order.orderId, -11000)
+    const res = await api.post(`/admin/payments/${order.paymentId}/captures`, {})
+    expect(res.status).toBe(201)
+    expect(res.body.capture).toMatchObject({ amount: 12100, status: "succeeded" })
+    expect(await cloverCharge(ctx, order.paymentRef)).toMatchObject({ amount_captured: 12100, captured: true })
+    expect(await coreOrder(order.orderId)).toMatchObject({ total: 12100, paid_total: 12100, payment_status: "captured" })
+    expect((await summary(order.orderId)).totals).toMatchObject({ captured: 12100, capturable: 0, not_owed: 0 })
   })
 
   it("Mollie: after the edit, capturing the rest stops at what the order owes", async () => {
