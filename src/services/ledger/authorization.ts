@@ -3,8 +3,8 @@ import type { EntityManager } from "typeorm"
 /**
  * The ledger's own record of a payment's authorization (capture_authorization,
  * migration 1796600000000), and Medusa's view of the payment derived from it.
- * See docs/medusa-view.md for why Medusa's payment.amount is brought down to
- * what was captured once nothing more can be captured.
+ * See docs/medusa-view.md for why Medusa's payment.amount is the money
+ * captured from the first capture on.
  */
 
 /**
@@ -58,9 +58,10 @@ export async function reopenAfterRefusedRelease(manager: EntityManager, paymentI
 
 /**
  * Brings Medusa's payment and order in step with the ledger (capture_sync_core):
- * once nothing is in flight and nothing more can be captured, payment.amount
- * is what was captured, captured_at is set and the order is captured when no
- * other live payment waits. A no-op while the authorization is open.
+ * once something was captured, payment.amount is what was captured,
+ * captured_at is set and the order's payment status follows the money; once
+ * nothing is in flight and nothing more can be captured, the authorization is
+ * closed. A no-op before the first capture.
  */
 export async function syncCoreView(manager: EntityManager, paymentId: string, orderId: string | null): Promise<void> {
   await manager.query(`SELECT capture_sync_core($1, $2)`, [paymentId, orderId])

@@ -9,8 +9,8 @@ export type LockedPayment = {
   /**
    * The authorized amount: the ledger's own record of it (capture_authorization)
    * once it has one, else Medusa's payment.amount, which the ledger has not
-   * changed then. Medusa's payment.amount itself is brought down to what was
-   * captured when the authorization closes (docs/medusa-view.md).
+   * changed then. Medusa's payment.amount itself is the money captured from
+   * the first capture on (docs/medusa-view.md).
    */
   amount: number
   currency_code: string
