@@ -65,8 +65,13 @@ describe("never received: only after the row's own call is over", () => {
     const gatewayCaptured = async () => (await gatewayOperations(ctx, order.paymentRef)).captures.length
     await eventually(gatewayCaptured, (n) => n === 1, 20_000)
 
+    // With Redis the scheduled reconciliation (every 2 s here) may get there first; either way the
+    // run that found it lists it in its report (checked when it is this request's).
     const late = await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })
-    expect(late.body.captures).toEqual(expect.arrayContaining([{ id, before: "failed", after: "succeeded" }]))
+    const byJob = (await api.get(`/admin/captures/${id}?expand=events`)).body.capture.events.some(
+      (e: { type: string; actor_type: string }) => e.type === "capture.succeeded" && e.actor_type === "job"
+    )
+    if (!byJob) expect(late.body.captures).toEqual(expect.arrayContaining([{ id, before: "failed", after: "succeeded" }]))
     const capture = (await api.get(`/admin/captures/${id}?expand=events`)).body.capture
     expect(capture).toMatchObject({ status: "succeeded", amount: 2500 })
     expect(capture.events.map((e: { type: string }) => e.type)).toEqual(
