@@ -9,18 +9,18 @@ import { MigrationInterface, QueryRunner } from "typeorm"
  * records each operation in Medusa, so that it is recorded exactly once:
  *
  * - `core`: Medusa's hook is working on it (or finished it: core records it);
- * - `left`: the hook gave up; if the operation completes later, the ledger
- *   records it in Medusa itself (a Refund row, amount_refunded), inside the
- *   outcome's transaction;
- * - `recorded`: the ledger did (`medusa_refund_id`). Medusa's retry of the
- *   same amount (the operator was told a retry completes the refund) is then
- *   answered "already recorded", and the operation becomes `answered`;
+ * - `left`: the hook gave up; once every part settled, the ledger records in
+ *   Medusa what went through (a Refund row, amount_refunded), inside the
+ *   outcome's transaction: all of it, or less when a part was declined;
+ * - `recorded`: the ledger did (`medusa_refund_id`, `recorded_amount`).
+ *   Medusa's retry of the same amount is then answered "already recorded",
+ *   nothing refunded, and the operation becomes `answered`;
  * - `answered`: from then on a refund of the same amount is a new one.
  *
  * The operation's key counts what Medusa had acknowledged refunding: its
- * amount_refunded less the plugin's own refunds and less the operations the
- * ledger recorded and nobody was told of yet (`recorded`), so a retry after
- * the ledger recorded one still finds it.
+ * amount_refunded less the plugin's own refunds and less what the ledger
+ * recorded of operations nobody was told of yet (`recorded`), so a retry
+ * after the ledger recorded one still finds it.
  *
  * Every change happens under the payment's row lock.
  *
@@ -42,6 +42,7 @@ export class CaptureCoreRefund1797000000000 implements MigrationInterface {
         "amount" integer NOT NULL,
         "state" character varying NOT NULL,
         "medusa_refund_id" character varying,
+        "recorded_amount" integer,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_capture_core_refund" PRIMARY KEY ("payment_id", "op_key"),

@@ -45,7 +45,7 @@ describe("Medusa's refund route: a retry never refunds twice", () => {
     // The operator's retry of it (as the first answer suggested) moves no money and records nothing more.
     const retried = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
     expect(retried.status).toBe(400)
-    expect(retried.body.message).toMatch(/was completed at the gateway after Medusa had given up on it, and recorded on the order/)
+    expect(retried.body.message).toMatch(/This refund of 5000 went through at the gateway after Medusa had given up on it, and was recorded on the order/)
     expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([5000])
     const totals = (await api.get(`/admin/payments/${order.paymentId}/captures`)).body.totals
     expect(totals).toMatchObject({ refunded: 5000, refund_pending: 0 })
@@ -89,6 +89,38 @@ describe("Medusa's refund route: a retry never refunds twice", () => {
     // Another reconcile or a webhook later records nothing more.
     expect((await api.post(`/admin/captures/reconcile`, { older_than_seconds: 0 })).status).toBe(200)
     expect((await query(ctx, `SELECT id FROM refund WHERE order_id = $1`, [order.orderId])).length).toBe(1)
+  })
+
+  it("a part declined over two captures: what went through is recorded on the order, a retry refunds nothing, the rest is a new refund", async () => {
+    const order = await placeOrder(ctx) // 11000
+    expect((await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 10000 })).status).toBe(201)
+    expect((await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 1000 })).status).toBe(201)
+    // Newest capture first: its 10.00 goes through; the gateway then answers 429 until the client gives up on the 40.00.
+    const path = `/v1/payments/${order.paymentRef}/refunds`
+    await sandboxFaults(ctx, [
+      { kind: "delay", delayMs: 1, match: { method: "POST", path }, times: 1 },
+      { kind: "status_429", retryAfterSeconds: 0, match: { method: "POST", path }, times: 3 },
+    ])
+    const first = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
+    expect(first.status).toBe(400)
+    expect(first.body.message).toMatch(/declined 4000 of this refund of 5000; the 1000 that went through is recorded on the order/)
+    await sandboxFaults(ctx, null)
+    expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([1000])
+    expect(await coreOrder(order.orderId)).toMatchObject({ refunded_total: 1000, refundable_amount: 10000 })
+    expect((await query(ctx, `SELECT amount FROM refund WHERE order_id = $1`, [order.orderId])).map((r: Json) => r.amount)).toEqual([1000])
+
+    // The same refund again: nothing is sent, nothing more recorded (before, 50.00 more would have gone out).
+    const retried = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 5000, reason: "return" })
+    expect(retried.status).toBe(400)
+    expect(retried.body.message).toMatch(/1000 of this refund of 5000 went through .* nothing was refunded now/)
+    expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([1000])
+
+    // The rest, as the first answer said.
+    const rest = await api.post(`/admin/orders/${order.orderId}/refund`, { amount: 4000, reason: "return" })
+    expect(rest.status).toBe(200)
+    expect(rest.body.order).toMatchObject({ refunded_total: 5000, refundable_amount: 6000 })
+    expect((await gatewayOperations(ctx, order.paymentRef)).refunds.map((r: Json) => r.amount)).toEqual([1000, 4000])
+    expect((await api.get(`/admin/payments/${order.paymentId}/captures`)).body.totals).toMatchObject({ refunded: 5000, refundable: 6000 })
   })
 
   it("a refund the hook completes itself is recorded by Medusa only (no second Refund row from the ledger)", async () => {

@@ -47,16 +47,16 @@ export function planOperationRefund(amount: number, existing: readonly RefundPar
 }
 
 /**
- * Whether an operation Medusa gave up on can be recorded in Medusa as done:
- * every part settled, and the succeeded ones cover the amount. A part still
- * in flight (requested, or pending at the gateway) waits; a declined part
- * leaves the operation short, and it stays for the operator.
+ * What an operation Medusa gave up on refunded, once it is final: every part
+ * settled (none requested, nor pending at the gateway), the sum of the
+ * succeeded ones — the whole amount, or less when a part was declined. Null
+ * while a part is still in flight: its outcome decides.
  */
-export function operationRefunded(amount: number, parts: readonly RefundPart[]): boolean {
+export function settledRefundAmount(parts: readonly RefundPart[]): number | null {
   let succeeded = 0
   for (const part of parts) {
-    if (part.status === "requested" || part.status === "pending") return false
+    if (part.status === "requested" || part.status === "pending") return null
     if (part.status === "succeeded") succeeded += part.amount
   }
-  return parts.length > 0 && succeeded >= amount
+  return succeeded
 }

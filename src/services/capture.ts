@@ -562,30 +562,32 @@ export default class CaptureService extends TransactionBaseService {
         .map((c) => ({ captureId: c.id, balance: captureRefundBalance({ status: c.status, amount: c.amount, refunds: c.refunds ?? [] }) }))
 
     // The hook holds the operation now: should it complete while we work, it is core's to record.
-    const claimed = await this.write(async (tm) => {
+    const claim = await this.write(async (tm) => {
       await lockPayment(tm, paymentId)
       return claimForCore(tm, paymentId, key, amount)
     })
-    if (!claimed) {
+    if (!claim.claimed) {
       return {
         ok: false,
         code: "refund_recorded",
         message:
-          `This refund of ${amount} was completed at the gateway after Medusa had given up on it, and recorded on the ` +
-          `order then; nothing more was refunded`,
+          `${claim.recorded < amount ? `${claim.recorded} of this refund of ${amount}` : `This refund of ${amount}`} went ` +
+          `through at the gateway after Medusa had given up on it, and was recorded on the order then; nothing was ` +
+          `refunded now (a refund of the same amount after this one is a new refund)`,
       }
     }
 
-    // Medusa records nothing unless this answers ok. Should the operation complete later
-    // (reconciliation, a webhook), the ledger records it in Medusa; unless it completed
-    // meanwhile, which is decided under the lock.
-    const leave = () =>
+    // Medusa records nothing unless this answers ok. What went through is then recorded in
+    // Medusa by the ledger once every part settled — now, when a part was declined; later
+    // (reconciliation, a webhook) when a part's outcome is unknown — unless the operation
+    // completed meanwhile, which is decided under the lock.
+    const leave = (): Promise<{ complete: true } | { complete: false; recorded: number | null }> =>
       this.write(async (tm) => {
-        await lockPayment(tm, paymentId)
+        const payment = await lockPayment(tm, paymentId)
         // Balances do not matter to "complete": the parts alone cover the amount or not.
-        if (planOperationRefund(amount, await operationParts(tm, paymentId, key), []).kind === "complete") return true
+        if (planOperationRefund(amount, await operationParts(tm, paymentId, key), []).kind === "complete") return { complete: true }
         await leaveToLedger(tm, paymentId, key)
-        return false
+        return { complete: false, recorded: await recordIfLeftAndDone(tm, payment, key, actor) }
       })
 
     let after: RefundPart[]
@@ -618,8 +620,10 @@ export default class CaptureService extends TransactionBaseService {
       })
       throw err
     }
-    if (outcome.kind !== "complete" && (await leave())) return { ok: true }
-    return describeMedusaRefund(outcome, after, amount, paymentId)
+    if (outcome.kind === "complete") return { ok: true }
+    const left = await leave()
+    if (left.complete) return { ok: true }
+    return describeMedusaRefund(outcome, after, amount, paymentId, left.recorded)
   }
 
   // ------------------------------------------------------------ gateway sync
@@ -1270,7 +1274,13 @@ export type MedusaRefundOutcome =
   | { ok: false; code: "refund_unresolved" | "refund_declined" | "refund_exceeds_captured" | "refund_recorded"; message: string }
 
 /** What Medusa's refund hook answers, from where the operation stands. */
-function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: number, paymentId: string): MedusaRefundOutcome {
+function describeMedusaRefund(
+  plan: RefundPlan,
+  parts: RefundPart[],
+  amount: number,
+  paymentId: string,
+  recorded: number | null
+): MedusaRefundOutcome {
   switch (plan.kind) {
     case "complete":
       return { ok: true }
@@ -1291,11 +1301,15 @@ function describeMedusaRefund(plan: RefundPlan, parts: RefundPart[], amount: num
       }
     case "send": {
       const declined = parts.filter((p) => p.status === "failed").reduce((sum, p) => sum + p.amount, 0)
-      return {
-        ok: false,
-        code: "refund_declined",
-        message: `The gateway declined ${declined} of this refund of ${amount}; refunding the same amount again retries only that part`,
-      }
+      const through = parts.filter((p) => p.status === "succeeded" || p.status === "pending").reduce((sum, p) => sum + p.amount, 0)
+      const message = recorded
+        ? `The gateway declined ${declined} of this refund of ${amount}; the ${recorded} that went through is recorded ` +
+          `on the order. To refund the rest, refund ${amount - recorded} (a new refund)`
+        : through === 0
+          ? `The gateway declined this refund of ${amount}; nothing was refunded, and refunding the same amount again tries it again`
+          : `The gateway declined ${declined} of this refund of ${amount}; ${through} is settling at the gateway and is ` +
+            `recorded on the order once it went through. Refunding the same amount again before then retries only the declined part`
+      return { ok: false, code: "refund_declined", message }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { operationRefunded, planOperationRefund, type RefundPart } from "../refund-plan"
+import { planOperationRefund, settledRefundAmount, type RefundPart } from "../refund-plan"
 
 const part = (captureId: string, amount: number, status: RefundPart["status"]): RefundPart => ({ captureId, amount, status })
 
@@ -64,21 +64,21 @@ describe("planOperationRefund: one Medusa refund as parts on captures, retried w
   })
 })
 
-describe("operationRefunded", () => {
+describe("settledRefundAmount", () => {
   const settled = (amount: number, status: RefundPart["status"]): RefundPart => part("cap_a", amount, status)
 
-  it("is true once every part settled and the succeeded ones cover the amount", () => {
-    expect(operationRefunded(5000, [settled(5000, "succeeded")])).toBe(true)
-    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "succeeded")])).toBe(true)
-    // A declined part retried by Medusa: the later succeeded part covers it.
-    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "failed"), settled(2000, "succeeded")])).toBe(true)
+  it("is the succeeded parts' sum once every part settled: all of it, or what went through before a decline", () => {
+    expect(settledRefundAmount([settled(5000, "succeeded")])).toBe(5000)
+    expect(settledRefundAmount([settled(3000, "succeeded"), settled(2000, "succeeded")])).toBe(5000)
+    expect(settledRefundAmount([settled(3000, "succeeded"), settled(2000, "failed")])).toBe(3000)
+    expect(settledRefundAmount([settled(3000, "succeeded"), settled(2000, "failed"), settled(2000, "succeeded")])).toBe(5000)
+    expect(settledRefundAmount([settled(2000, "failed")])).toBe(0)
+    expect(settledRefundAmount([])).toBe(0)
   })
 
-  it("waits while a part is in flight, and is false while the succeeded parts fall short", () => {
-    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "requested")])).toBe(false)
-    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "pending")])).toBe(false)
-    expect(operationRefunded(5000, [settled(3000, "succeeded"), settled(2000, "failed")])).toBe(false)
-    expect(operationRefunded(5000, [settled(4999, "succeeded")])).toBe(false)
-    expect(operationRefunded(5000, [])).toBe(false)
+  it("is null while a part is in flight (requested, or pending at the gateway)", () => {
+    expect(settledRefundAmount([settled(3000, "succeeded"), settled(2000, "requested")])).toBeNull()
+    expect(settledRefundAmount([settled(3000, "succeeded"), settled(2000, "pending")])).toBeNull()
+    expect(settledRefundAmount([settled(2000, "pending")])).toBeNull()
   })
 })

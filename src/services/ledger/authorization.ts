@@ -39,9 +39,12 @@ export async function closeForRelease(
      SELECT id, amount FROM payment WHERE id = $1 ON CONFLICT (payment_id) DO NOTHING`,
     [paymentId]
   )
+  // In a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], never an empty list.
   const rows: unknown[] = await manager.query(
-    `UPDATE capture_authorization SET closed_at = now(), closed_reason = $2, updated_at = now()
-      WHERE payment_id = $1 AND closed_at IS NULL RETURNING payment_id`,
+    `WITH closed AS (
+       UPDATE capture_authorization SET closed_at = now(), closed_reason = $2, updated_at = now()
+        WHERE payment_id = $1 AND closed_at IS NULL RETURNING payment_id)
+     SELECT payment_id FROM closed`,
     [paymentId, reason]
   )
   return rows.length > 0

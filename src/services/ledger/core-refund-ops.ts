@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm"
-import { operationRefunded, type RefundPart } from "../../domain"
+import { settledRefundAmount, type RefundPart } from "../../domain"
 import { syncCoreAfterRefund } from "./core-sync"
 import { recordEvent, type Actor } from "./events"
 import type { LockedPayment } from "./payment-lock"
@@ -32,12 +32,18 @@ export async function operationParts(manager: EntityManager, paymentId: string, 
 }
 
 /**
- * Medusa's hook takes the operation (again): false when the ledger recorded
- * it in Medusa already — core must not record it a second time. Saying so
- * once is enough: the operation is then `answered`, and the next refund of
- * the same amount gets a new key (acknowledgedRefunds).
+ * Medusa's hook takes the operation (again): `{ recorded }` when the ledger
+ * recorded it in Medusa already (all of it, or what went through) — core must
+ * not record it a second time. Saying so once is enough: the operation is then
+ * `answered`, and the next refund of the same amount gets a new key
+ * (acknowledgedRefunds).
  */
-export async function claimForCore(manager: EntityManager, paymentId: string, opKey: string, amount: number): Promise<boolean> {
+export async function claimForCore(
+  manager: EntityManager,
+  paymentId: string,
+  opKey: string,
+  amount: number
+): Promise<{ claimed: true } | { claimed: false; recorded: number }> {
   const rows: unknown[] = await manager.query(
     `INSERT INTO capture_core_refund (payment_id, op_key, amount, state) VALUES ($1, $2, $3, 'core')
      ON CONFLICT (payment_id, op_key) DO UPDATE SET state = 'core', updated_at = now()
@@ -45,12 +51,16 @@ export async function claimForCore(manager: EntityManager, paymentId: string, op
      RETURNING state`,
     [paymentId, opKey, amount]
   )
-  if (rows.length > 0) return true
-  await manager.query(
-    `UPDATE capture_core_refund SET state = 'answered', updated_at = now() WHERE payment_id = $1 AND op_key = $2 AND state = 'recorded'`,
+  if (rows.length > 0) return { claimed: true }
+  // In a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+  const [op]: Array<{ recorded_amount: number | null }> = await manager.query(
+    `WITH answered AS (
+       UPDATE capture_core_refund SET state = 'answered', updated_at = now()
+        WHERE payment_id = $1 AND op_key = $2 RETURNING recorded_amount)
+     SELECT recorded_amount FROM answered`,
     [paymentId, opKey]
   )
-  return false
+  return { claimed: false, recorded: op?.recorded_amount ?? amount }
 }
 
 /**
@@ -65,7 +75,7 @@ export async function acknowledgedRefunds(manager: EntityManager, paymentId: str
     `SELECT p.amount_refunded
             - COALESCE((SELECT SUM(r.amount) FROM capture_refund r
                          WHERE r.payment_id = p.id AND r.status = 'succeeded' AND r.initiated_by <> 'processor'), 0)
-            - COALESCE((SELECT SUM(o.amount) FROM capture_core_refund o
+            - COALESCE((SELECT SUM(o.recorded_amount) FROM capture_core_refund o
                          WHERE o.payment_id = p.id AND o.state = 'recorded'), 0) AS acknowledged
        FROM payment p WHERE p.id = $1`,
     [paymentId]
@@ -82,34 +92,41 @@ export async function leaveToLedger(manager: EntityManager, paymentId: string, o
 }
 
 /**
- * After a part of a left operation settled: once all its parts settled and
- * the succeeded ones cover its amount, Medusa gets the refund it gave up on
- * (a Refund row, amount_refunded, the order's payment status), and the parts
- * point at it. Returns Medusa's refund id when it was recorded now.
+ * After a part of a left operation settled (and when the hook leaves it):
+ * once every part settled, Medusa gets the refund it gave up on — what went
+ * through, all of it or less when a part was declined — as a Refund row,
+ * amount_refunded and the order's payment status, and the parts point at it.
+ * Nothing went through: nothing to record (a retry may send it again).
+ * Returns the amount recorded now, or null.
  */
 export async function recordIfLeftAndDone(
   manager: EntityManager,
   payment: LockedPayment,
   opKey: string,
   actor: Actor
-): Promise<string | null> {
+): Promise<number | null> {
   const ops: Array<{ amount: number; state: string }> = await manager.query(
     `SELECT amount, state FROM capture_core_refund WHERE payment_id = $1 AND op_key = $2`,
     [payment.id, opKey]
   )
   if (ops.length === 0 || ops[0].state !== "left") return null
-  const { amount } = ops[0]
-  if (!operationRefunded(amount, await operationParts(manager, payment.id, opKey))) return null
+  const asked = ops[0].amount
+  const amount = settledRefundAmount(await operationParts(manager, payment.id, opKey))
+  if (!amount) return null
   const medusaRefundId = await syncCoreAfterRefund(manager, payment, {
     id: opKey,
     amount,
     reason: "other",
-    note: "Completed at the gateway after Medusa had given up on it; recorded by medusa-plugin-captures",
+    note:
+      amount >= asked
+        ? "Completed at the gateway after Medusa had given up on it; recorded by medusa-plugin-captures"
+        : `${amount} of a refund of ${asked} went through at the gateway (the rest was declined); recorded by medusa-plugin-captures`,
     medusaMetadata: { capture_refund_operation: opKey },
   })
   await manager.query(
-    `UPDATE capture_core_refund SET state = 'recorded', medusa_refund_id = $3, updated_at = now() WHERE payment_id = $1 AND op_key = $2`,
-    [payment.id, opKey, medusaRefundId]
+    `UPDATE capture_core_refund SET state = 'recorded', medusa_refund_id = $3, recorded_amount = $4, updated_at = now()
+      WHERE payment_id = $1 AND op_key = $2`,
+    [payment.id, opKey, medusaRefundId, amount]
   )
   await manager.query(
     `UPDATE capture_refund SET medusa_refund_id = $3
@@ -120,7 +137,7 @@ export async function recordIfLeftAndDone(
     payment_id: payment.id,
     type: "medusa_refund.recorded",
     actor,
-    data: { operation: opKey, amount, medusa_refund_id: medusaRefundId },
+    data: { operation: opKey, amount, asked, medusa_refund_id: medusaRefundId },
   })
-  return medusaRefundId
+  return amount
 }
