@@ -26,7 +26,8 @@ function model(authorized: number, canceled: boolean, cs: LedgerCapture[]) {
   const refund_pending = sum(refundsOfSucceeded.filter((r) => inFlight(r.status)).map((r) => r.amount))
   const capturable = canceled ? 0 : authorized - captured - pending > 0 ? authorized - captured - pending : 0
   const refundable = captured - refunded - refund_pending > 0 ? captured - refunded - refund_pending : 0
-  return { authorized, captured, pending, refunded, refund_pending, capturable, refundable }
+  // Without an order limit nothing authorized is "not owed" (order-limit.spec.ts covers the limit).
+  return { authorized, captured, pending, refunded, refund_pending, capturable, not_owed: 0, refundable }
 }
 
 describe("derivePaymentTotals matches the reference model", () => {
@@ -129,6 +130,7 @@ describe("corrupt ledger rows", () => {
       refunded: 0,
       refund_pending: 0,
       capturable: 0,
+      not_owed: 0,
       refundable: 0,
     })
     expect(captureRefundBalance({ status: "succeeded", amount: 0, refunds: [] })).toBe(0)
