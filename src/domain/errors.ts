@@ -1,5 +1,3 @@
-import type { LedgerStatus, TransitionKind } from "./status"
-
 /**
  * Base for every error the domain layer raises. `code` is stable and machine-readable so
  * the API layer can map it to a response without parsing messages; `field` names the
@@ -29,20 +27,5 @@ export class InvalidMoneyError extends DomainError {
   constructor(code: MoneyErrorCode, field: string, message: string) {
     super(code, message, field)
     this.name = "InvalidMoneyError"
-  }
-}
-
-export class InvalidTransitionError extends DomainError {
-  declare readonly code: "invalid_transition"
-  readonly kind: TransitionKind
-  readonly from: LedgerStatus
-  readonly to: LedgerStatus
-
-  constructor(kind: TransitionKind, from: LedgerStatus, to: LedgerStatus) {
-    super("invalid_transition", `Cannot move a ${kind} from "${from}" to "${to}"`)
-    this.name = "InvalidTransitionError"
-    this.kind = kind
-    this.from = from
-    this.to = to
   }
 }

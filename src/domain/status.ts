@@ -1,4 +1,4 @@
-import { InvalidTransitionError } from "./errors"
+import { DomainError } from "./errors"
 
 /**
  * Captures and refunds share one lifecycle today. They are exported separately so that
@@ -53,4 +53,20 @@ export function canTransition(from: LedgerStatus, to: LedgerStatus): boolean {
 
 export function assertTransition(kind: TransitionKind, from: LedgerStatus, to: LedgerStatus): void {
   if (!canTransition(from, to)) throw new InvalidTransitionError(kind, from, to)
+}
+
+/** A move the lifecycle above does not allow (an outcome rewritten, a settled row reopened). */
+export class InvalidTransitionError extends DomainError {
+  declare readonly code: "invalid_transition"
+  readonly kind: TransitionKind
+  readonly from: LedgerStatus
+  readonly to: LedgerStatus
+
+  constructor(kind: TransitionKind, from: LedgerStatus, to: LedgerStatus) {
+    super("invalid_transition", `Cannot move a ${kind} from "${from}" to "${to}"`)
+    this.name = "InvalidTransitionError"
+    this.kind = kind
+    this.from = from
+    this.to = to
+  }
 }

@@ -1,6 +1,5 @@
 import { generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm"
-import type { Capture } from "./capture"
 
 export type CaptureEventType =
   | "capture.requested"
@@ -40,9 +39,13 @@ export class CaptureEvent {
   @Column({ type: "varchar", nullable: true })
   capture_id: string | null
 
+  /**
+   * An event is read through its capture (Capture.events), never the other way
+   * round: TypeORM needs this inverse side declared, and nothing loads it.
+   */
   @ManyToOne("Capture", "events")
   @JoinColumn({ name: "capture_id" })
-  capture?: Capture
+  capture?: never
 
   @Column({ type: "varchar", nullable: true })
   refund_id: string | null

@@ -1,7 +1,6 @@
 import { BaseEntity, generateEntityId } from "@medusajs/medusa"
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm"
 import type { RefundStatus } from "../domain/status"
-import type { Capture } from "./capture"
 import type { ActorType } from "./capture-event"
 
 /**
@@ -15,9 +14,13 @@ export class CaptureRefund extends BaseEntity {
   @Column({ type: "varchar" })
   capture_id: string
 
+  /**
+   * A refund is read through its capture (Capture.refunds), never the other way
+   * round: TypeORM needs this inverse side declared, and nothing loads it.
+   */
   @ManyToOne("Capture", "refunds")
   @JoinColumn({ name: "capture_id" })
-  capture?: Capture
+  capture?: never
 
   @Index("IDX_capture_refund_payment_id")
   @Column({ type: "varchar" })

@@ -1,4 +1,5 @@
-import { DomainError, InvalidMoneyError, InvalidTransitionError } from "../errors"
+import { DomainError, InvalidMoneyError } from "../errors"
+import { InvalidTransitionError } from "../status"
 
 describe("domain errors", () => {
   it.each([

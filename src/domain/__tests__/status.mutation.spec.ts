@@ -2,8 +2,8 @@
  * Ledger statuses and domain errors: the transition table from every side, unknown statuses,
  * and the errors' exact shape. See docs/mutation-testing.md.
  */
-import { DomainError, InvalidMoneyError, InvalidTransitionError } from "../errors"
-import { CAPTURE_STATUSES, REFUND_STATUSES, assertTransition, canTransition, isTerminal, type LedgerStatus } from "../status"
+import { DomainError, InvalidMoneyError } from "../errors"
+import { CAPTURE_STATUSES, InvalidTransitionError, REFUND_STATUSES, assertTransition, canTransition, isTerminal, type LedgerStatus } from "../status"
 
 const ALL: LedgerStatus[] = ["requested", "pending", "succeeded", "failed"]
 const unknown = "voided" as LedgerStatus

@@ -1,5 +1,5 @@
-import { InvalidTransitionError } from "../errors"
 import {
+  InvalidTransitionError,
   CAPTURE_STATUSES,
   REFUND_STATUSES,
   assertTransition,
