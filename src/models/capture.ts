@@ -13,6 +13,12 @@ export type LedgerMode = "test" | "live"
  * Constraints live in the migration: amount > 0, 0 <= refunded_amount <= amount,
  * unique (payment_id, idempotency_key), unique (payment_id, fulfillment_id),
  * and a trigger keeping the non-failed captures within the authorized amount.
+ *
+ * The other half of this entity is SQL: the hot path's database functions
+ * (capture_insert_requested, capture_apply_outcome, capture_ledger_read in
+ * migrations/) name its columns, as do src/services/ledger/capture-columns.ts
+ * and json-rows.ts. A new column goes there too (a migration replacing the
+ * functions); integration-tests/ledger/capture-columns.spec.ts fails until it does.
  */
 @Entity("capture")
 export class Capture extends BaseEntity {

@@ -2,6 +2,7 @@ import { generateEntityId } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import type { LedgerStatus } from "../../domain"
 import { Capture } from "../../models/capture"
+import type { REQUESTED_CAPTURE_COLUMNS } from "./capture-columns"
 import type { Actor } from "./events"
 import type { OutcomePatch } from "./outcome"
 
@@ -33,28 +34,8 @@ export async function insertRequestedCapture(
   return rows.length ? manager.getRepository(Capture).create(rows[0]) : null
 }
 
-/** The columns of a new capture row; the database fills in its number and timestamps. */
-export type RequestedCaptureValues = Pick<
-  Capture,
-  | "id"
-  | "payment_id"
-  | "order_id"
-  | "provider_id"
-  | "mode"
-  | "status"
-  | "amount"
-  | "currency_code"
-  | "refunded_amount"
-  | "description"
-  | "reference"
-  | "reference_origin"
-  | "metadata"
-  | "fulfillment_id"
-  | "idempotency_key"
-  | "request_hash"
-  | "initiated_by"
-  | "in_flight_until"
->
+/** The columns of a new capture row; the database fills in its number and timestamps (capture-columns.ts). */
+export type RequestedCaptureValues = Pick<Capture, (typeof REQUESTED_CAPTURE_COLUMNS)[number]>
 
 /**
  * Writes a gateway outcome onto a capture in one call of the database function
