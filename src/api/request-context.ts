@@ -3,7 +3,8 @@ import type { MedusaRequest } from "@medusajs/medusa"
 import type CaptureService from "../services/capture"
 import type { Actor } from "../services/capture"
 
-export function captureService(req: MedusaRequest): CaptureService {
+/** The capture ledger; a route takes the part it needs (`ledger(req).refunds`, `.reads`, …). */
+export function ledger(req: MedusaRequest): CaptureService {
   return req.scope.resolve<CaptureService>("captureService")
 }
 

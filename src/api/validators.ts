@@ -1,7 +1,7 @@
 import { MedusaError } from "@medusajs/utils"
 import { z, type ZodTypeAny } from "zod"
 import { CAPTURE_STATUSES, MAX_AMOUNT } from "../domain"
-import { DESCRIPTION_MAX_LENGTH, METADATA_MAX_BYTES } from "../services/capture"
+import { DESCRIPTION_MAX_LENGTH, METADATA_MAX_BYTES } from "../services/capture-ledger/inputs"
 import { reservedKeyMessage, reservedMetadataKey } from "../services/ledger/metadata"
 
 /** Request schemas. Unknown fields are refused, so a typo never passes silently. */

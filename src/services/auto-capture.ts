@@ -83,7 +83,7 @@ export default class AutoCaptureService extends TransactionBaseService {
       if (share === 0) continue
       let capture: Capture
       try {
-        ;({ capture } = await this.deps.captureService.createCapture({
+        ;({ capture } = await this.deps.captureService.captures.createCapture({
           payment_id: payment.id,
           up_to: share,
           fulfillment_id: event.fulfillment_id,

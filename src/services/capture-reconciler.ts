@@ -37,7 +37,7 @@ export type ReconcileReport = {
 /**
  * Settles what a lost answer, a crash or a missed webhook left unclear: every
  * capture and refund still `requested` or `pending` after a while is looked up
- * at its gateway (CaptureService.reconcileCapture/Refund), then each payment
+ * at its gateway (Reconciliation.reconcileCapture/Refund), then each payment
  * touched is checked for money the gateway captured outside the ledger. Runs as
  * a scheduled job where Redis is configured (jobs/reconcile-captures) and on
  * demand (POST /admin/captures/reconcile); safe to run on several servers at
@@ -71,19 +71,19 @@ export default class CaptureReconcilerService extends TransactionBaseService {
     for (const row of await stale("capture")) {
       touched.add(row.payment_id)
       await this.guard(report, { ...row, kind: "capture" }, async () => {
-        const after = await this.deps.captureService.reconcileCapture(row.id, opts.actor, { neverReceivedAfterMs })
+        const after = await this.deps.captureService.reconciliation.reconcileCapture(row.id, opts.actor, { neverReceivedAfterMs })
         report.captures.push({ id: row.id, before: row.status, after: after.status })
       })
     }
     for (const row of await stale("capture_refund")) {
       touched.add(row.payment_id)
       await this.guard(report, { ...row, kind: "refund" }, async () => {
-        const after = await this.deps.captureService.reconcileRefund(row.id, opts.actor, { neverReceivedAfterMs })
+        const after = await this.deps.captureService.reconciliation.reconcileRefund(row.id, opts.actor, { neverReceivedAfterMs })
         report.refunds.push({ id: row.id, before: row.status, after: after.status })
       })
     }
     // Rows declared never received in the last day that the gateway shows after all (a call that
-    // arrived very late): recorded, never dropped (CaptureService.recheckNeverReceived).
+    // arrived very late): recorded, never dropped (Reconciliation.recheckNeverReceived).
     const declaredNeverReceived = (table: "capture" | "capture_refund"): Promise<Array<{ id: string; payment_id: string; status: string }>> =>
       this.deps.manager.query(
         `SELECT id, payment_id, status FROM ${table}
@@ -94,7 +94,7 @@ export default class CaptureReconcilerService extends TransactionBaseService {
     for (const [table, kind] of [["capture", "capture"], ["capture_refund", "refund"]] as const) {
       for (const row of await declaredNeverReceived(table)) {
         await this.guard(report, { ...row, kind }, async () => {
-          const late = await this.deps.captureService.recheckNeverReceived(kind, row.id, opts.actor)
+          const late = await this.deps.captureService.reconciliation.recheckNeverReceived(kind, row.id, opts.actor)
           if (!late) return
           touched.add(row.payment_id)
           ;(kind === "capture" ? report.captures : report.refunds).push({ id: row.id, before: "failed", after: late.after })
@@ -103,7 +103,7 @@ export default class CaptureReconcilerService extends TransactionBaseService {
     }
     for (const paymentId of touched) {
       await this.guard(report, { id: paymentId }, async () => {
-        const recorded = await this.deps.captureService.recordUnknownCaptures(paymentId, opts.actor)
+        const recorded = await this.deps.captureService.reconciliation.recordUnknownCaptures(paymentId, opts.actor)
         if (recorded) report.recorded.push({ id: recorded.id, payment_id: paymentId, amount: recorded.amount })
       })
     }

@@ -10,7 +10,7 @@ import type CaptureService from "../services/capture"
  */
 export default async function trailOnFulfillmentCanceled({ data, container }: SubscriberArgs<{ id: string; fulfillment_id: string }>) {
   if (!data?.fulfillment_id) return
-  await container.resolve<CaptureService>("captureService").noteFulfillmentCanceled(data.fulfillment_id)
+  await container.resolve<CaptureService>("captureService").annotations.noteFulfillmentCanceled(data.fulfillment_id)
 }
 
 export const config: SubscriberConfig = {

@@ -70,7 +70,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
     if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
     try {
-      const totals = await service.totalsForPayment(paymentId)
+      const totals = await service.reads.totalsForPayment(paymentId)
       if (totals.capturable === 0 && totals.captured === 0 && totals.not_owed > 0) {
         // Core would mark the untouched authorization captured and count it as paid.
         return processorError(`The order owes nothing more: nothing of payment ${paymentId} can be captured`, {
@@ -79,7 +79,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
         })
       }
       if (totals.capturable > 0) {
-        const { capture } = await service.createCapture({ payment_id: paymentId, actor: this.actor })
+        const { capture } = await service.captures.createCapture({ payment_id: paymentId, actor: this.actor })
         if (capture.status === "failed") {
           return processorError(`Capture ${capture.id} was declined`, {
             code: capture.decline_code ?? capture.error_code ?? "declined",
@@ -99,7 +99,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
           })
         }
       }
-      return { ...data, captured_amount: (await service.totalsForPayment(paymentId)).captured }
+      return { ...data, captured_amount: (await service.reads.totalsForPayment(paymentId)).captured }
     } catch (err) {
       return processorError("The capture could not be made", err)
     }
@@ -107,7 +107,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
 
   /**
    * Core's refund: one ledger operation over the payment's captures, newest
-   * first (CaptureService.refundForMedusa). Anything but a complete refund is
+   * first (MedusaRefunds.refundForMedusa). Anything but a complete refund is
    * an error, so core records no Refund and moves no amount; refunding the same
    * amount again completes the same operation.
    */
@@ -116,7 +116,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     const paymentId = await findPaymentIdByRef(this.cradle.manager, this.getIdentifier(), data.payment_ref)
     if (!paymentId) return processorError("No payment carries this gateway reference", { code: "payment_not_found" })
     try {
-      const outcome = await service.refundForMedusa(paymentId, refundAmount, this.actor)
+      const outcome = await service.medusaRefunds.refundForMedusa(paymentId, refundAmount, this.actor)
       if (!outcome.ok) return processorError("The refund was not completed", { code: outcome.code, message: outcome.message })
       return data
     } catch (err) {
@@ -140,7 +140,7 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
         const snapshot = await this.registered().gateway.cancel(ref, `cancel_${ref}`)
         return { ...data, status: snapshot.status }
       }
-      const outcome = await this.cradle.captureService.cancelForMedusa(paymentId, this.actor)
+      const outcome = await this.cradle.captureService.authorizations.cancelForMedusa(paymentId, this.actor)
       if (!outcome.ok) return processorError("The payment cannot be canceled", { code: outcome.code, message: outcome.message })
       return { ...data, status: "canceled" }
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { captureService } from "../../request-context"
+import { ledger } from "../../request-context"
 import { serializeCapture } from "../../serializers"
 import { listCapturesQuery, parse } from "../../validators"
 
@@ -12,6 +12,6 @@ import { listCapturesQuery, parse } from "../../validators"
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { limit, offset, expand, ...filters } = parse(listCapturesQuery, req.query, "query")
-  const { captures, count, count_capped } = await captureService(req).list(filters, { limit, offset }, ["refunds", ...expand])
+  const { captures, count, count_capped } = await ledger(req).reads.list(filters, { limit, offset }, ["refunds", ...expand])
   res.json({ captures: captures.map((c) => serializeCapture(c, expand)), count, count_capped, limit, offset })
 }

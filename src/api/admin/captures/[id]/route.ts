@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { adminActor, captureService, pathId, requireParsedBody } from "../../../request-context"
+import { adminActor, ledger, pathId, requireParsedBody } from "../../../request-context"
 import { serializeCapture } from "../../../serializers"
 import { expandQuery, parse, updateCaptureBody } from "../../../validators"
 
@@ -7,7 +7,7 @@ import { expandQuery, parse, updateCaptureBody } from "../../../validators"
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "capture")
   const { expand } = parse(expandQuery, req.query, "query")
-  const capture = await captureService(req).retrieve(id, ["refunds", ...expand])
+  const capture = await ledger(req).reads.retrieve(id, ["refunds", ...expand])
   res.json({ capture: serializeCapture(capture, expand) })
 }
 
@@ -16,7 +16,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const id = pathId(req, "capture")
   requireParsedBody(req)
   const body = parse(updateCaptureBody, req.body, "body")
-  const service = captureService(req)
-  await service.update(id, body, adminActor(req))
-  res.json({ capture: serializeCapture(await service.retrieve(id, ["refunds"])) })
+  const { annotations, reads } = ledger(req)
+  await annotations.update(id, body, adminActor(req))
+  res.json({ capture: serializeCapture(await reads.retrieve(id, ["refunds"])) })
 }

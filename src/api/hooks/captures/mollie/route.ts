@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { MOLLIE_PROVIDER_ID } from "../../../../gateways/registry"
-import { captureService } from "../../../request-context"
+import { ledger } from "../../../request-context"
 
 const PAYMENT_ID = /^tr_[A-Za-z0-9]+$/
 
@@ -23,6 +23,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     res.status(400).json({ type: "invalid_data", code: "invalid_id", message: "id: must be a Mollie payment id (tr_…)" })
     return
   }
-  await captureService(req).syncFromGateway(MOLLIE_PROVIDER_ID, id, { type: "webhook", id: MOLLIE_PROVIDER_ID })
+  await ledger(req).reconciliation.syncFromGateway(MOLLIE_PROVIDER_ID, id, { type: "webhook", id: MOLLIE_PROVIDER_ID })
   res.status(200).json({ received: true })
 }

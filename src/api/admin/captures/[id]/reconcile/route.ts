@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { adminActor, captureService, pathId, requireParsedBody } from "../../../../request-context"
+import { adminActor, ledger, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture } from "../../../../serializers"
 
 /**
@@ -10,7 +10,7 @@ import { serializeCapture } from "../../../../serializers"
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "capture")
   requireParsedBody(req)
-  const service = captureService(req)
-  await service.reconcileCapture(id, adminActor(req))
-  res.json({ capture: serializeCapture(await service.retrieve(id, ["refunds", "events"]), ["refunds", "events"]) })
+  const { reconciliation, reads } = ledger(req)
+  await reconciliation.reconcileCapture(id, adminActor(req))
+  res.json({ capture: serializeCapture(await reads.retrieve(id, ["refunds", "events"]), ["refunds", "events"]) })
 }

@@ -1,13 +1,13 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ledgerErrors } from "../../../../../services/ledger/errors"
-import { adminActor, captureService, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
+import { adminActor, ledger, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture, serializeRefund } from "../../../../serializers"
 import { parse, refundCaptureBody } from "../../../../validators"
 
 /** GET /admin/captures/:id/refunds */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "capture")
-  const capture = await captureService(req).retrieve(id, ["refunds"])
+  const capture = await ledger(req).reads.retrieve(id, ["refunds"])
   res.json({ refunds: (capture.refunds ?? []).map(serializeRefund), count: capture.refunds?.length ?? 0 })
 }
 
@@ -21,15 +21,15 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   requireParsedBody(req)
   const body = parse(refundCaptureBody, req.body, "body")
   const key = idempotencyKey(req)
-  const service = captureService(req)
-  const { refund, replayed } = await service.refundCapture(id, {
+  const { refunds, reads } = ledger(req)
+  const { refund, replayed } = await refunds.refundCapture(id, {
     ...body,
     idempotency_key: key,
     actor: adminActor(req),
   })
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
   if (refund.status === "failed") throw ledgerErrors.declined(refund)
-  const capture = await service.retrieve(id, ["refunds"])
+  const capture = await reads.retrieve(id, ["refunds"])
   res
     .status(refund.status === "requested" ? 202 : 201)
     .json({ refund: serializeRefund(refund), capture: serializeCapture(capture) })

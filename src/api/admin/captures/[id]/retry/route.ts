@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ledgerErrors } from "../../../../../services/ledger/errors"
-import { adminActor, captureService, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
+import { adminActor, ledger, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture } from "../../../../serializers"
 
 /**
@@ -11,7 +11,7 @@ import { serializeCapture } from "../../../../serializers"
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "capture")
   requireParsedBody(req)
-  const { capture, replayed } = await captureService(req).retryCapture(id, adminActor(req), idempotencyKey(req))
+  const { capture, replayed } = await ledger(req).captures.retryCapture(id, adminActor(req), idempotencyKey(req))
   if (replayed) res.setHeader("Idempotent-Replayed", "true")
   if (capture.status === "failed") throw ledgerErrors.declined(capture)
   res.status(capture.status === "requested" ? 202 : 201).json({ capture: serializeCapture(capture) })

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse, OrderService } from "@medusajs/medu
 import { MedusaError } from "@medusajs/utils"
 import type { EntityManager } from "typeorm"
 import { cleanResponseData } from "@medusajs/medusa/dist/utils/clean-response-data"
-import { adminActor, captureService, pathId } from "../../../../request-context"
+import { adminActor, ledger, pathId } from "../../../../request-context"
 
 /**
  * POST /admin/orders/:id/capture — Medusa's own "Capture payment", taking
@@ -30,7 +30,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (order.status === "canceled") {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "A canceled order cannot capture payment", "order_canceled")
   }
-  const ours = await captureService(req).captureRestOfOrder(orderId, adminActor(req))
+  const ours = await ledger(req).captures.captureRestOfOrder(orderId, adminActor(req))
 
   await manager.transaction((tm) => orderService.withTransaction(tm).capturePayment(orderId))
   if (ours.some((c) => c.status !== "succeeded")) {

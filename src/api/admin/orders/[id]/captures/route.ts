@@ -1,11 +1,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { captureService, pathId } from "../../../../request-context"
+import { ledger, pathId } from "../../../../request-context"
 import { serializeCapture, serializeTotals } from "../../../../serializers"
 
 /** GET /admin/orders/:id/captures — the order's captures and totals, per payment and in all. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "order")
-  const summary = await captureService(req).summaryForOrder(id)
+  const summary = await ledger(req).reads.summaryForOrder(id)
   const currency = summary.payments[0]?.currency_code ?? null
   res.json({
     order_id: id,

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import type PaymentService from "@medusajs/medusa/dist/services/payment"
 import { MedusaError } from "@medusajs/utils"
-import { adminActor, captureService, pathId } from "../../../../request-context"
+import { adminActor, ledger, pathId } from "../../../../request-context"
 
 /**
  * POST /admin/payments/:id/capture — Medusa's own "capture this payment"
@@ -19,7 +19,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const paymentId = pathId(req, "payment")
   const paymentService = req.scope.resolve<PaymentService>("paymentService")
   await paymentService.retrieve(paymentId, { select: ["id"] }) // core's 404
-  const ours = await captureService(req).captureRestOfPayment(paymentId, adminActor(req))
+  const ours = await ledger(req).captures.captureRestOfPayment(paymentId, adminActor(req))
   if (ours?.status === "failed") {
     throw new MedusaError(
       MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,

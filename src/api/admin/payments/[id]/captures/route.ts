@@ -1,15 +1,15 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { ledgerErrors } from "../../../../../services/ledger/errors"
-import { adminActor, captureService, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
+import { adminActor, ledger, idempotencyKey, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeCapture, serializeTotals } from "../../../../serializers"
 import { createCaptureBody, parse } from "../../../../validators"
 
 /** GET /admin/payments/:id/captures — the payment's captures (with refunds) and its totals. */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const id = pathId(req, "payment")
-  const service = captureService(req)
-  const captures = await service.listForPayment(id)
-  const totals = await service.totalsForPayment(id)
+  const { reads } = ledger(req)
+  const captures = await reads.listForPayment(id)
+  const totals = await reads.totalsForPayment(id)
   res.json({
     captures: captures.map((c) => serializeCapture(c, ["refunds"])),
     count: captures.length,
@@ -28,7 +28,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   requireParsedBody(req)
   const body = parse(createCaptureBody, req.body, "body")
   const key = idempotencyKey(req)
-  const { capture, replayed } = await captureService(req).createCapture({
+  const { capture, replayed } = await ledger(req).captures.createCapture({
     payment_id: paymentId,
     ...body,
     idempotency_key: key,

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
-import { adminActor, captureService, pathId, requireParsedBody } from "../../../../request-context"
+import { adminActor, ledger, pathId, requireParsedBody } from "../../../../request-context"
 import { serializeTotals } from "../../../../serializers"
 import { parse, releaseBody } from "../../../../validators"
 
@@ -14,6 +14,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const paymentId = pathId(req, "payment")
   requireParsedBody(req)
   parse(releaseBody, req.body ?? {}, "body")
-  const { released, totals, currency_code } = await captureService(req).releaseAuthorization(paymentId, adminActor(req))
+  const { released, totals, currency_code } = await ledger(req).authorizations.releaseAuthorization(paymentId, adminActor(req))
   res.json({ payment_id: paymentId, released, totals: serializeTotals(totals, currency_code) })
 }
