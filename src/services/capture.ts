@@ -12,6 +12,17 @@ import { AuthorizationRelease } from "./capture-ledger/release"
 import { CaptureTaking } from "./capture-ledger/taking"
 
 export type { Actor } from "./ledger/events"
+// What callers of the ledger name, where the class used to hold it.
+export {
+  DESCRIPTION_MAX_LENGTH,
+  METADATA_MAX_BYTES,
+  type CreateCaptureInput,
+  type LedgerResult,
+  type RefundCaptureInput,
+  type UpdateCaptureInput,
+} from "./capture-ledger/inputs"
+export type { MedusaRefundOutcome } from "./capture-ledger/medusa-refunds"
+export { IN_FLIGHT_MARGIN_MS, NEVER_RECEIVED_AFTER_MS } from "./capture-ledger/rows"
 
 type Deps = { manager: EntityManager; logger?: LedgerLogger }
 
@@ -64,6 +75,15 @@ export default class CaptureService extends TransactionBaseService {
     this.reconciliation = new Reconciliation(this.ctx, this.reads, this.captures, this.refunds)
     this.authorizations = new AuthorizationRelease(this.ctx, this.reads, this.refunds)
     this.annotations = new CaptureAnnotations(this.ctx)
+  }
+
+  /**
+   * The ledger commits in transactions of its own, never in a caller's (a
+   * capture's row must be committed before its gateway call, whatever the
+   * caller does after): there is no copy bound to a caller's transaction.
+   */
+  override withTransaction(): this {
+    return this
   }
 
   /** The gateway configured for a Medusa payment provider, if the plugin handles it. */
