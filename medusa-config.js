@@ -55,6 +55,19 @@ const capturesOptions = {
         },
       }
     : {}),
+  // Stripe (or the Stripe simulator in dist/sandbox/stripe) when a key is given.
+  ...(env.STRIPE_API_KEY
+    ? {
+        stripe: {
+          apiKey: env.STRIPE_API_KEY,
+          ...(env.STRIPE_BASE_URL ? { baseUrl: env.STRIPE_BASE_URL } : {}),
+          ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
+          multicapture: env.STRIPE_MULTICAPTURE !== "false",
+          ...(env.STRIPE_CAPTURE_ON ? { captureOn: env.STRIPE_CAPTURE_ON } : {}),
+          ...(env.STRIPE_TIMEOUT_MS ? { timeoutMs: Number(env.STRIPE_TIMEOUT_MS) } : {}),
+        },
+      }
+    : {}),
 }
 
 /**

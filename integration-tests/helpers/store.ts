@@ -26,6 +26,9 @@ export type TestContext = SeededStore & {
   mollieApiKey: string
   cloverUrl: string
   cloverPrivateKey: string
+  stripeUrl: string
+  stripeApiKey: string
+  stripeWebhookSecret: string
   databaseUrl: string
   serverEnv: Record<string, string>
   /** Everything the suite's Medusa server wrote (its LOG_LEVEL is error). */
@@ -52,7 +55,7 @@ export type OrderOptions = {
   quantity?: number
   source?: string
   currency?: "eur" | "jpy" | "usd"
-  provider?: "captures-sandbox" | "mollie" | "clover"
+  provider?: "captures-sandbox" | "mollie" | "clover" | "stripe-captures"
   /** A gift card (POST /admin/gift-cards) applied to the cart: the payment then covers the rest. */
   giftCardCode?: string
   /** The shopper's step at a hosted checkout, with the payment session's data. */

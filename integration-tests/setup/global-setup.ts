@@ -11,6 +11,7 @@ import os from "node:os"
 import path from "node:path"
 import { startCloverSandbox } from "../../src/sandbox/clover"
 import { startMollieSandbox } from "../../src/sandbox/mollie"
+import { startStripeSandbox } from "../../src/sandbox/stripe"
 import { startSandboxGateway } from "../../src/sandbox/sandbox-gateway"
 import { seedStore, type TestContext } from "../helpers/store"
 
@@ -35,6 +36,8 @@ const TEST_REDIS_URL = process.env.REDIS_URL || `redis://127.0.0.1:6379/${1 + (p
 const SANDBOX_KEY = "sk_test_integration"
 const MOLLIE_KEY = "test_integration0000000000000000"
 const CLOVER_KEY = "clover-integration-private-key"
+const STRIPE_KEY = "sk_test_integration"
+const STRIPE_WEBHOOK_SECRET = "whsec_integration"
 const ADMIN = { email: "admin@captures.test", password: "integration-secret" }
 
 export default async function globalSetup(): Promise<void> {
@@ -69,8 +72,14 @@ async function boot(): Promise<void> {
   const redis = (await redisAvailable(TEST_REDIS_URL)) ? TEST_REDIS_URL : null
   if (redis) await flushRedisDb(redis)
   log(redis ? `redis event bus and jobs on ${redis}` : "no redis: local event bus, no scheduled jobs")
-  // Mollie's webhooks need the server's address before it starts.
+  // Mollie's and Stripe's webhooks need the server's address before it starts.
   const port = await freePort()
+  const stripe = await startStripeSandbox({
+    webhookUrl: `http://127.0.0.1:${port}/hooks/captures/stripe`,
+    webhookSecret: STRIPE_WEBHOOK_SECRET,
+  })
+  ;(globalThis as Record<string, unknown>).__capturesStripe = stripe
+  log(`stripe simulator on ${stripe.url}`)
 
   const env = {
     DATABASE_URL: db.url,
@@ -95,6 +104,11 @@ async function boot(): Promise<void> {
     CLOVER_TIMEOUT_MS: "1500",
     CLOVER_PRIVATE_KEY: CLOVER_KEY,
     CLOVER_BASE_URL: clover.url,
+    STRIPE_API_KEY: STRIPE_KEY,
+    STRIPE_BASE_URL: stripe.url,
+    STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+    STRIPE_MULTICAPTURE: "true",
+    STRIPE_TIMEOUT_MS: "1500",
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     JWT_SECRET: "integration-jwt",
@@ -109,7 +123,7 @@ async function boot(): Promise<void> {
   ;(globalThis as Record<string, unknown>).__capturesServer = server
   log(`medusa on ${server.url}`)
 
-  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN, paymentProviders: ["captures-sandbox", "mollie", "clover"] })
+  const store = await seedStore({ medusaUrl: server.url, admin: ADMIN, paymentProviders: ["captures-sandbox", "mollie", "clover", "stripe-captures"] })
   const context: TestContext = {
     ...store,
     medusaUrl: server.url,
@@ -119,6 +133,9 @@ async function boot(): Promise<void> {
     mollieApiKey: MOLLIE_KEY,
     cloverUrl: clover.url,
     cloverPrivateKey: CLOVER_KEY,
+    stripeUrl: stripe.url,
+    stripeApiKey: STRIPE_KEY,
+    stripeWebhookSecret: STRIPE_WEBHOOK_SECRET,
     databaseUrl: db.url,
     serverEnv: env,
     serverLogFile,

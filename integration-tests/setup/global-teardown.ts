@@ -8,6 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   await g.__capturesSandbox?.close?.()
   await g.__capturesMollie?.close?.()
   await g.__capturesClover?.close?.()
+  await g.__capturesStripe?.close?.()
   await g.__capturesDb?.stop?.()
   const logFile = process.env.CAPTURES_TEST_CONTEXT ? JSON.parse(process.env.CAPTURES_TEST_CONTEXT).serverLogFile : null
   if (logFile && fs.existsSync(logFile)) {

@@ -88,6 +88,12 @@ export const config: MiddlewaresConfig = {
   errorHandler: capturesErrorHandler as never,
   routes: [
     {
+      // Stripe signs the exact bytes it sent: the webhook needs them as well as the parsed body.
+      method: "POST",
+      matcher: "/hooks/captures/stripe",
+      bodyParser: { preserveRawBody: true },
+    },
+    {
       // Our POST /admin/orders/:id/capture answers in core's place: the same query options as core's route.
       method: "POST",
       matcher: "/admin/orders/:id/capture",

@@ -133,6 +133,8 @@ export type PaymentSnapshot = {
   /** What the gateway still lets us capture. */
   amountCapturable: number
   redirectUrl?: string
+  /** What a storefront confirms the payment with in the gateway's own script (Stripe.js). */
+  clientSecret?: string
   declineCode?: string
   message?: string
   raw: unknown

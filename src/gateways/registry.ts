@@ -1,8 +1,9 @@
-import type { CloverOptions, PluginOptions } from "../types/options"
+import type { CloverOptions, PluginOptions, StripeOptions } from "../types/options"
 import { CloverGateway } from "./clover"
 import type { PaymentGateway } from "./gateway"
 import { MollieGateway } from "./mollie"
 import { SandboxGateway } from "./sandbox"
+import { StripeGateway, stripeLongestCallMs } from "./stripe"
 import { longestCallMs } from "./shared/transport-options"
 
 export type LedgerMode = "test" | "live"
@@ -22,17 +23,29 @@ export type RegisteredGateway = {
   providerId: string
   gateway: PaymentGateway
   mode: LedgerMode
-  /** One capture per authorization: a capture (even partial) releases the rest (Clover; Mollie by default). */
-  singleCapture?: boolean
+  /**
+   * One capture per authorization: a capture (even partial) releases the rest
+   * (Clover; Mollie by default). A function decides per payment, from the data
+   * its processor kept (Stripe: whether the card allows multicapture).
+   */
+  singleCapture?: boolean | ((paymentData: Record<string, unknown> | null) => boolean)
   /** Gateway-specific fields for a capture request, from its order; needs the order loaded. */
   captureExtras?: (ctx: CaptureContext) => Record<string, unknown>
   /** The longest one call to it can take with its retries (transport-options.ts longestCallMs). */
   longestCallMs: number
 }
 
+/** Whether a payment's authorization takes one capture only (RegisteredGateway.singleCapture). */
+export function isSingleCapture(registered: RegisteredGateway | undefined, paymentData: Record<string, unknown> | null): boolean {
+  const single = registered?.singleCapture
+  return typeof single === "function" ? single(paymentData) : !!single
+}
+
 export const SANDBOX_PROVIDER_ID = "captures-sandbox"
 export const MOLLIE_PROVIDER_ID = "mollie"
 export const CLOVER_PROVIDER_ID = "clover"
+/** Not `stripe`: it runs beside medusa-payment-stripe in one store while the store moves over. */
+export const STRIPE_PROVIDER_ID = "stripe-captures"
 
 /** The gateways configured in the plugin options, keyed by Medusa provider id. */
 export class GatewayRegistry {
@@ -50,6 +63,26 @@ export class GatewayRegistry {
     }
     if (options.mollie) this.registerMollie(options.mollie)
     if (options.clover) this.registerClover(options.clover)
+    if (options.stripe) this.registerStripe(options.stripe)
+  }
+
+  private registerStripe(options: StripeOptions): void {
+    const gateway = new StripeGateway({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      multicapture: options.multicapture,
+      webhookSecret: options.webhookSecret,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    })
+    this.byProvider.set(STRIPE_PROVIDER_ID, {
+      providerId: STRIPE_PROVIDER_ID,
+      gateway,
+      mode: gateway.mode,
+      // Only a card with multicapture available keeps its rest after a capture (the processor records which).
+      singleCapture: (data) => data?.multicapture !== "available",
+      longestCallMs: stripeLongestCallMs(options),
+    })
   }
 
   private registerClover(options: CloverOptions): void {

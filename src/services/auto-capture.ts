@@ -1,7 +1,7 @@
 import { TransactionBaseService, type OrderService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { fulfillmentShare, shareNeedsTotals, type OrderFulfillment } from "../domain"
-import { GatewayRegistry } from "../gateways/registry"
+import { GatewayRegistry, isSingleCapture } from "../gateways/registry"
 import { captureOnFor, parsePluginOptions, type CaptureTrigger, type PluginOptions } from "../types/options"
 import type CaptureService from "./capture"
 import type { Capture } from "../models/capture"
@@ -29,7 +29,7 @@ type Deps = {
 }
 
 /** `amount`: the authorized amount (the ledger's record of it once it has one). */
-type PaymentRow = { id: string; provider_id: string; amount: number }
+type PaymentRow = { id: string; provider_id: string; amount: number; data: Record<string, unknown> | null }
 type FulfillmentItemRow = { id: string; item_id: string; quantity: number }
 type LineRow = { id: string; quantity: number }
 /** An event's payments, and for an order its live fulfillments (oldest first) and line quantities. */
@@ -79,7 +79,7 @@ export default class AutoCaptureService extends TransactionBaseService {
       // capturable, decided by the ledger under the payment's lock; so is the
       // amount that brings the payment up to its share of the goods fulfilled (up_to).
       const share =
-        event.source === "swap" || registered.singleCapture ? undefined : await this.orderShare(event, facts, payment)
+        event.source === "swap" || isSingleCapture(registered, payment.data) ? undefined : await this.orderShare(event, facts, payment)
       if (share === 0) continue
       let capture: Capture
       try {
@@ -117,7 +117,7 @@ export default class AutoCaptureService extends TransactionBaseService {
     const rows: Array<{ payments: PaymentRow[] | null; fulfillment_items: FulfillmentItemRow[] | null; lines: LineRow[] | null }> =
       await this.deps.manager.query(
         `SELECT
-           (SELECT json_agg(json_build_object('id', p.id, 'provider_id', p.provider_id,
+           (SELECT json_agg(json_build_object('id', p.id, 'provider_id', p.provider_id, 'data', p.data,
                                               'amount', COALESCE(a.authorized_amount, p.amount)) ORDER BY p.created_at)
               FROM payment p LEFT JOIN capture_authorization a ON a.payment_id = p.id
              WHERE p.${column} = $1 AND p.canceled_at IS NULL) AS payments,

@@ -75,6 +75,35 @@ const cloverOptions = z
   })
   .strict()
 
+/**
+ * The Stripe API version the plugin speaks: the one the pinned SDK (stripe
+ * 23.1.0) was generated for. Sent on every request, so an account's default
+ * version never changes what the plugin reads (docs/gateways/stripe.md).
+ */
+export const STRIPE_API_VERSION = "2026-10-28.endive" as const
+
+const stripeOptions = z
+  .object({
+    captureOn: captureOn.optional(),
+    /** Secret or restricted key; its prefix sets the ledger's mode (test/live). */
+    apiKey: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, "must be sk_test_…, sk_live_…, rk_test_… or rk_live_… (no spaces)"),
+    /** The signing secret of the webhook endpoint /hooks/captures/stripe; without it webhooks are refused and captures settle by reconciliation. */
+    webhookSecret: z.string().regex(/^whsec_\S+$/, "must be whsec_… (no spaces)").optional(),
+    /**
+     * Ask Stripe for multicapture on new payments (`request_multicapture: if_available`): where
+     * the card allows it, each shipment is captured on its own; elsewhere the first capture
+     * closes the authorization (docs/gateways/stripe.md#multicapture).
+     */
+    multicapture: z.boolean().default(false),
+    /** Another API host (the Stripe simulator); Stripe's own by default. */
+    baseUrl: z.string().refine(isHttpUrl, "must be an http(s) URL").optional(),
+    /** Stated for clarity: it can only be the version the plugin speaks. */
+    apiVersion: z.literal(STRIPE_API_VERSION, { errorMap: () => ({ message: `must be ${STRIPE_API_VERSION}, the version this plugin is built for` }) }).default(STRIPE_API_VERSION),
+    timeoutMs: z.number().int().positive().default(10_000),
+    maxRetries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+
 export const pluginOptionsSchema = z
   .object({
     /** Default for every provider; each provider's own `captureOn` overrides it. */
@@ -96,6 +125,7 @@ export const pluginOptionsSchema = z
     sandbox: sandboxOptions.optional(),
     mollie: mollieOptions.optional(),
     clover: cloverOptions.optional(),
+    stripe: stripeOptions.optional(),
     /** Medusa's admin passes this to every plugin that has a UI. */
     enableUI: z.boolean().optional(),
   })
@@ -105,12 +135,14 @@ export type PluginOptions = z.infer<typeof pluginOptionsSchema>
 export type SandboxOptions = z.infer<typeof sandboxOptions>
 export type MollieOptions = z.infer<typeof mollieOptions>
 export type CloverOptions = z.infer<typeof cloverOptions>
+export type StripeOptions = z.infer<typeof stripeOptions>
 export type CaptureTrigger = (typeof CAPTURE_TRIGGERS)[number]
 
-const PROVIDER_OPTION_KEYS: Record<string, "sandbox" | "mollie" | "clover"> = {
+const PROVIDER_OPTION_KEYS: Record<string, "sandbox" | "mollie" | "clover" | "stripe"> = {
   "captures-sandbox": "sandbox",
   mollie: "mollie",
   clover: "clover",
+  "stripe-captures": "stripe",
 }
 
 /** The capture trigger for one payment provider: its own setting, else the plugin's. */

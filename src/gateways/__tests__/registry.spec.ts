@@ -1,5 +1,5 @@
 import { parsePluginOptions } from "../../types/options"
-import { CLOVER_PROVIDER_ID, GatewayRegistry, MOLLIE_PROVIDER_ID, SANDBOX_PROVIDER_ID } from "../registry"
+import { CLOVER_PROVIDER_ID, GatewayRegistry, MOLLIE_PROVIDER_ID, SANDBOX_PROVIDER_ID, STRIPE_PROVIDER_ID, isSingleCapture } from "../registry"
 
 const mollie = { apiKey: "test_abcdefghijklmnopqrstuvwxyz12", redirectUrl: "https://shop.test/done" }
 
@@ -22,6 +22,16 @@ describe("GatewayRegistry: which gateways take one capture per authorization", (
     })
     expect(r.get(CLOVER_PROVIDER_ID)?.singleCapture).toBe(true)
     expect(r.get(SANDBOX_PROVIDER_ID)?.singleCapture).toBeFalsy()
+  })
+
+  it("decides Stripe per payment: multi-capture only where the card allows it", () => {
+    const stripe = registry({ stripe: { apiKey: "sk_test_x", multicapture: true } }).get(STRIPE_PROVIDER_ID)
+    expect(stripe?.mode).toBe("test")
+    expect(isSingleCapture(stripe, { multicapture: "available" })).toBe(false)
+    expect(isSingleCapture(stripe, { multicapture: "unavailable" })).toBe(true)
+    expect(isSingleCapture(stripe, {})).toBe(true)
+    expect(isSingleCapture(stripe, null)).toBe(true)
+    expect(registry({ stripe: { apiKey: "rk_live_x" } }).get(STRIPE_PROVIDER_ID)?.mode).toBe("live")
   })
 
   it("refuses a non-boolean multipleCaptures, naming it", () => {

@@ -1,7 +1,7 @@
 import type { OrderService } from "@medusajs/medusa"
 import type { EntityManager } from "typeorm"
 import { derivePaymentTotals, type PaymentTotals } from "../../domain"
-import { GatewayRegistry, type CaptureContext, type RegisteredGateway } from "../../gateways/registry"
+import { GatewayRegistry, isSingleCapture, type CaptureContext, type RegisteredGateway } from "../../gateways/registry"
 import type { Capture } from "../../models/capture"
 import type { PluginOptions } from "../../types/options"
 import { fromDatabaseError, fromDomainError, ledgerErrors } from "../ledger/errors"
@@ -75,7 +75,7 @@ export class LedgerContext {
     // On a single-capture gateway the first capture that was not refused uses
     // the authorization up: whatever it left is released. A closed
     // authorization (released by the operator) has nothing left either.
-    const spent = !!this.registry.get(payment.provider_id)?.singleCapture && captures.some((c) => c.status !== "failed")
+    const spent = isSingleCapture(this.registry.get(payment.provider_id), payment.data) && captures.some((c) => c.status !== "failed")
     return derivePaymentTotals({
       authorized: payment.amount,
       canceled: payment.canceled_at !== null || payment.closed_at != null || spent,

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm"
 import { CAPTURE_STATUSES, canTransition } from "../../domain"
+import { isSingleCapture } from "../../gateways/registry"
 import { Capture } from "../../models/capture"
 import { recordSingleCaptureAuthorization } from "../ledger/authorization"
 import { insertRequestedCapture, writeCaptureOutcome } from "../ledger/capture-writes"
@@ -87,7 +88,7 @@ export class CaptureTaking {
       return { capture: await this.reads.retrieve(prepared.replay.id, ["refunds"]), replayed: true }
     }
     const { capture, payment, registered } = prepared
-    if (registered.singleCapture) await ctx.guard(() => recordSingleCaptureAuthorization(ctx.manager, payment.id))
+    if (isSingleCapture(registered, payment.data)) await ctx.guard(() => recordSingleCaptureAuthorization(ctx.manager, payment.id))
 
     let patch: OutcomePatch
     try {

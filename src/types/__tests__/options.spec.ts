@@ -135,3 +135,38 @@ describe("refundOnCancel", () => {
     expect(() => parsePluginOptions({ refundOnCancel: "true" })).toThrow(/refundOnCancel/)
   })
 })
+
+describe("stripe options", () => {
+  const stripe = { apiKey: "sk_test_51abc" }
+
+  it("fills the defaults, with the pinned API version", () => {
+    expect(parsePluginOptions({ stripe }).stripe).toEqual({
+      apiKey: "sk_test_51abc",
+      multicapture: false,
+      apiVersion: "2026-10-28.endive",
+      timeoutMs: 10_000,
+      maxRetries: 2,
+    })
+  })
+
+  it.each(["sk_test_1", "sk_live_1", "rk_test_1", "rk_live_1"])("takes the key %s", (apiKey) => {
+    expect(parsePluginOptions({ stripe: { apiKey } }).stripe?.apiKey).toBe(apiKey)
+  })
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ apiKey: "pk_test_1" }, "stripe.apiKey: must be sk_test_…, sk_live_…, rk_test_… or rk_live_… (no spaces)"],
+    [{ apiKey: "sk_test_1 2" }, "stripe.apiKey: must be sk_test_…, sk_live_…, rk_test_… or rk_live_… (no spaces)"],
+    [{ ...stripe, webhookSecret: "secret" }, "stripe.webhookSecret: must be whsec_… (no spaces)"],
+    [{ ...stripe, apiVersion: "2024-06-20" }, "stripe.apiVersion: must be 2026-10-28.endive, the version this plugin is built for"],
+    [{ ...stripe, baseUrl: "ftp://x" }, "stripe.baseUrl: must be an http(s) URL"],
+    [{ ...stripe, multicapture: "yes" }, "stripe.multicapture: Expected boolean, received string"],
+    [{ ...stripe, secret: 1 }, "stripe: Unrecognized key(s) in object: 'secret'"],
+  ])("refuses %j in one line", (raw, issue) => {
+    const err = optionsError({ stripe: raw })
+    expect(err.issues).toEqual([issue])
+  })
+
+  it("captures on its own trigger", () => {
+    expect(captureOnFor(parsePluginOptions({ captureOn: "shipment", stripe: { ...stripe, captureOn: "fulfillment" } }), "stripe-captures")).toBe("fulfillment")
+  })
+})

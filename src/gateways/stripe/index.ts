@@ -1,0 +1,3 @@
+export { StripeGateway } from "./stripe-gateway"
+export { StripeClient, stripeLongestCallMs } from "./client"
+export * from "./types"
