@@ -4,7 +4,6 @@ import {
   type PaymentProcessorError,
   type PaymentProcessorSessionResponse,
 } from "@medusajs/medusa"
-import { randomUUID } from "crypto"
 import { MOLLIE_PROVIDER_ID } from "../gateways/registry"
 import { parsePluginOptions } from "../types/options"
 import { LedgerPaymentProcessor, type SessionData } from "./ledger/ledger-payment-processor"
@@ -28,31 +27,12 @@ class MolliePaymentProcessor extends LedgerPaymentProcessor {
     return template.replace(/\{cart_id\}/g, context.resource_id).replace(/\{email\}/g, context.email ?? "")
   }
 
-  async initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
-    const { gateway, mode } = this.registered()
-    try {
-      const snapshot = await gateway.authorize({
-        amount: context.amount,
-        currency: context.currency_code,
-        // One key per attempt: the client's own retries of this call reuse it,
-        // a new session (e.g. after the cart changed) makes a new payment.
-        idempotencyKey: `create_${context.resource_id}_${randomUUID()}`,
-        description: this.description(context),
-        metadata: { cart_id: context.resource_id },
-      })
-      return {
-        session_data: {
-          payment_ref: snapshot.paymentRef,
-          checkout_url: snapshot.redirectUrl ?? null,
-          status: snapshot.status,
-          amount: context.amount,
-          currency_code: context.currency_code,
-          mode,
-        },
-      }
-    } catch (err) {
-      return processorError("Mollie could not create the payment", err)
-    }
+  initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
+    return this.startGatewayPayment(context, {
+      description: this.description(context),
+      storefront: (snapshot) => ({ checkout_url: snapshot.redirectUrl ?? null }),
+      failure: "Mollie could not create the payment",
+    })
   }
 
   /** Mollie cannot change a payment's amount: a changed cart gets a new payment. */

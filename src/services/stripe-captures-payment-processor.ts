@@ -33,29 +33,11 @@ class StripeCapturesPaymentProcessor extends LedgerPaymentProcessor {
     return this.registered().gateway as StripeGateway
   }
 
-  async initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
-    const { mode } = this.registered()
-    try {
-      const snapshot = await this.stripe().authorize({
-        amount: context.amount,
-        currency: context.currency_code,
-        // One key per attempt: our own retries of this call reuse it; a new session makes a new intent.
-        idempotencyKey: `create_${context.resource_id}_${randomUUID()}`,
-        metadata: { cart_id: context.resource_id },
-      })
-      return {
-        session_data: {
-          payment_ref: snapshot.paymentRef,
-          client_secret: snapshot.clientSecret ?? null,
-          status: snapshot.status,
-          amount: context.amount,
-          currency_code: context.currency_code,
-          mode,
-        },
-      }
-    } catch (err) {
-      return processorError("Stripe could not create the payment", err)
-    }
+  initiatePayment(context: PaymentProcessorContext): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
+    return this.startGatewayPayment(context, {
+      storefront: (snapshot) => ({ client_secret: snapshot.clientSecret ?? null }),
+      failure: "Stripe could not create the payment",
+    })
   }
 
   /**

@@ -1,9 +1,13 @@
 import {
   AbstractPaymentProcessor,
   PaymentSessionStatus,
+  type PaymentProcessorContext,
   type PaymentProcessorError,
+  type PaymentProcessorSessionResponse,
 } from "@medusajs/medusa"
+import { randomUUID } from "crypto"
 import type { EntityManager } from "typeorm"
+import type { PaymentSnapshot } from "../../gateways/gateway"
 import type { RegisteredGateway } from "../../gateways/registry"
 import { parsePluginOptions } from "../../types/options"
 import type CaptureService from "../capture"
@@ -46,6 +50,42 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
       throw new Error(`medusa-plugin-captures: provider "${this.getIdentifier()}" is not configured in the plugin options`)
     }
     return registered
+  }
+
+  /**
+   * A payment session that starts a payment at the gateway before the shopper
+   * acts there (a hosted checkout, Stripe.js): the gateway's payment is created
+   * now, and the session carries its reference and what the storefront needs
+   * to send the shopper on (`storefront`, from the gateway's answer).
+   */
+  protected async startGatewayPayment(
+    context: PaymentProcessorContext,
+    opts: { description?: string; storefront: (snapshot: PaymentSnapshot) => SessionData; failure: string }
+  ): Promise<PaymentProcessorError | PaymentProcessorSessionResponse> {
+    const { gateway, mode } = this.registered()
+    try {
+      const snapshot = await gateway.authorize({
+        amount: context.amount,
+        currency: context.currency_code,
+        // One key per attempt: our own retries of this call reuse it, a new
+        // session (e.g. after the cart changed) makes a new payment.
+        idempotencyKey: `create_${context.resource_id}_${randomUUID()}`,
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
+        metadata: { cart_id: context.resource_id },
+      })
+      return {
+        session_data: {
+          payment_ref: snapshot.paymentRef,
+          ...opts.storefront(snapshot),
+          status: snapshot.status,
+          amount: context.amount,
+          currency_code: context.currency_code,
+          mode,
+        },
+      }
+    } catch (err) {
+      return processorError(opts.failure, err)
+    }
   }
 
   async retrievePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
