@@ -92,7 +92,7 @@ async function boot(): Promise<void> {
     // "" rather than unset, so a REDIS_URL in the caller's environment is not inherited.
     REDIS_URL: redis ?? "",
     CAPTURES_RECONCILE_SCHEDULE: "*/2 * * * * *",
-    // The sandbox provider captures on fulfillment, Mollie on shipment; Clover keeps the default (manual).
+    // The sandbox provider captures on fulfillment, Mollie and Stripe on shipment; Clover keeps the default (manual).
     CAPTURES_CAPTURE_ON: "manual",
     CAPTURES_SANDBOX_CAPTURE_ON: "fulfillment",
     MOLLIE_CAPTURE_ON: "shipment",
@@ -108,6 +108,7 @@ async function boot(): Promise<void> {
     STRIPE_BASE_URL: stripe.url,
     STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
     STRIPE_MULTICAPTURE: "true",
+    STRIPE_CAPTURE_ON: "shipment",
     STRIPE_TIMEOUT_MS: "1500",
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -2,7 +2,7 @@ import request from "supertest"
 import { adminApi } from "../helpers/api"
 import { query } from "../helpers/db"
 import { eventually } from "../helpers/mollie"
-import { testContext } from "../helpers/store"
+import { placeOrder, testContext } from "../helpers/store"
 import { placeStripeOrder, stripeControl, stripeIntent, stripeSdk } from "../helpers/stripe"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,6 +93,26 @@ describe("Stripe (stripe-captures)", () => {
     expect(res.status).toBe(200)
     expect(res.body.order.status).toBe("canceled")
     expect((await stripeIntent(ctx, order.paymentRef)).status).toBe("canceled")
+  })
+
+  it("answers requires_more while 3-D Secure is pending, and places the order once the shopper authenticated", async () => {
+    const order = await placeOrder(ctx, {
+      provider: "stripe-captures",
+      beforeComplete: async (session) => {
+        const sdk = stripeSdk(ctx)
+        const confirmed = await sdk.paymentIntents.confirm(session.payment_ref, { payment_method: "pm_card_authenticationRequired" })
+        expect(confirmed.status).toBe("requires_action")
+        const early = await fetch(`${ctx.medusaUrl}/store/carts/${confirmed.metadata.cart_id}/complete`, { method: "POST" })
+        const body = await early.json()
+        expect(body.type).toBe("cart")
+        expect(body.data.payment_session.status).toBe("requires_more")
+        // The shopper passes the challenge (Stripe.js handles next_action).
+        await stripeControl(ctx, "POST", "authenticate", { payment_intent: session.payment_ref })
+      },
+    })
+    expect((await stripeIntent(ctx, order.paymentRef)).status).toBe("requires_capture")
+    const [payment] = await query(ctx, `SELECT data FROM payment WHERE id = $1`, [order.paymentId])
+    expect(payment.data.status).toBe("authorized")
   })
 
   it("refuses a declined card at checkout", async () => {
