@@ -14,6 +14,7 @@ import {
   type HttpAnswer,
 } from "../helpers/openapi"
 import { placeOrder, testContext, type PlacedOrder, type TestContext } from "../helpers/store"
+import { placeStripeOrder, stripeControl, stripeSdk } from "../helpers/stripe"
 import { WEBHOOK_MIN_INTERVAL_MS } from "../../src/services/ledger/webhook-coalescing"
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -513,6 +514,55 @@ describe("docs/openapi.yaml", () => {
         await mollieControl(ctx, "DELETE", "faults")
         await afterInterval()
         expect(check("post", W, await hook(`id=${mollie.paymentRef}`)).status).toBe(200)
+      })
+    })
+
+    describe("POST /hooks/captures/stripe", () => {
+      const W = "/hooks/captures/stripe"
+      const signer = stripeSdk(ctx)
+      const event = (intentId: string) =>
+        JSON.stringify({ id: "evt_openapi", object: "event", type: "payment_intent.amount_capturable_updated", data: { object: { id: intentId, object: "payment_intent" } } })
+      const hook = (payload: string, signature?: string) => {
+        const req = anonymous.post(W).set("content-type", "application/json")
+        return (signature ? req.set("stripe-signature", signature) : req).send(payload)
+      }
+      const signed = (payload: string, secret = ctx.stripeWebhookSecret) => signer.webhooks.generateTestHeaderString({ payload, secret })
+
+      afterAll(async () => {
+        await stripeControl(ctx, "DELETE", "faults")
+        await stripeControl(ctx, "POST", "config", { holdWebhooks: false })
+      })
+
+      it("200 for a signed event, 400 for an unsigned or forged one", async () => {
+        const payload = event("pi_unknownOpenapi")
+        sent("post", W, JSON.parse(payload))
+        expect(check("post", W, await hook(payload, signed(payload))).status).toBe(200)
+        expect(check("post", W, await hook(payload)).status).toBe(400)
+        expect(check("post", W, await hook(payload, signed(payload, "whsec_forged"))).status).toBe(400)
+      })
+
+      it("503 while Stripe cannot be asked about an intent with a capture left unclear, 200 once it can", async () => {
+        const order = await placeStripeOrder(ctx)
+        await stripeControl(ctx, "POST", "config", { holdWebhooks: true })
+        await stripeControl(ctx, "POST", "faults", {
+          faults: [{ kind: "lost_response", match: { method: "POST", path: `/v1/payment_intents/${order.paymentRef}/capture` }, times: 20 }],
+        })
+        const lost = check("post", "/admin/payments/{id}/captures", await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 2000 }))
+        expect(lost.status).toBe(202)
+        await stripeControl(ctx, "DELETE", "faults")
+        await stripeControl(ctx, "POST", "faults", {
+          faults: [{ kind: "status_503", match: { method: "GET", path: order.paymentRef }, times: 20 }],
+        })
+        const afterInterval = () => new Promise((r) => setTimeout(r, WEBHOOK_MIN_INTERVAL_MS + 100))
+        await afterInterval()
+        const payload = event(order.paymentRef)
+        const unavailable = check("post", W, await hook(payload, signed(payload)))
+        expect(unavailable.status).toBe(503)
+        await stripeControl(ctx, "DELETE", "faults")
+        await afterInterval()
+        expect(check("post", W, await hook(payload, signed(payload))).status).toBe(200)
+        const settled = await api.get(`/admin/captures/${lost.body.capture.id}`)
+        expect(settled.body.capture.status).toBe("succeeded")
       })
     })
   })
