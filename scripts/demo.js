@@ -22,6 +22,8 @@ const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
 const SANDBOX_KEY = "sk_test_demo"
 const MOLLIE_KEY = "test_demo00000000000000000000000"
 const CLOVER_KEY = "clover-demo-private-key"
+const STRIPE_KEY = "sk_test_demo"
+const STRIPE_WEBHOOK_SECRET = "whsec_demo"
 const started = Date.now()
 const step = (msg) => console.log(`[demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`)
 
@@ -68,11 +70,18 @@ async function main() {
     cleanups.push(() => mollie.close())
     const clover = await dist("clover").startCloverSandbox({ port: simulatorPort(2) })
     cleanups.push(() => clover.close())
-    step(`gateway simulators: sandbox ${sandbox.url}, Mollie ${mollie.url}, Clover ${clover.url}`)
+    const port = Number(process.env.PORT ?? 9000)
+    // Stripe's signed webhooks go to this server.
+    const stripe = await dist("stripe").startStripeSandbox({
+      port: simulatorPort(3),
+      webhookUrl: `http://127.0.0.1:${port}/hooks/captures/stripe`,
+      webhookSecret: STRIPE_WEBHOOK_SECRET,
+    })
+    cleanups.push(() => stripe.close())
+    step(`gateway simulators: sandbox ${sandbox.url}, Mollie ${mollie.url}, Clover ${clover.url}, Stripe ${stripe.url}`)
 
     await ensureAdminUi({ log: step })
 
-    const port = Number(process.env.PORT ?? 9000)
     step("starting Medusa")
     const server = await startServer({
       port,
@@ -87,6 +96,9 @@ async function main() {
         MOLLIE_MULTIPLE_CAPTURES: "true",
         CLOVER_PRIVATE_KEY: CLOVER_KEY,
         CLOVER_BASE_URL: clover.url,
+        STRIPE_API_KEY: STRIPE_KEY,
+        STRIPE_BASE_URL: stripe.url,
+        STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         // Medusa's admin dashboard at /app, with the captures widget on each order.
@@ -106,7 +118,7 @@ async function main() {
     const store = await seedStore({
       medusaUrl: server.url,
       admin: ADMIN,
-      paymentProviders: ["captures-sandbox", "mollie", "clover"],
+      paymentProviders: ["captures-sandbox", "mollie", "clover", "stripe-captures"],
     })
     const order = await placeOrder(store, ctx)
     const yen = await placeOrder(store, ctx, { currency: "jpy" })
@@ -123,6 +135,19 @@ async function main() {
       },
     })
     const viaClover = await placeOrder(store, ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    // The shopper confirms the PaymentIntent with a test card, as Stripe.js would with its client secret.
+    const viaStripe = await placeOrder(store, ctx, {
+      provider: "stripe-captures",
+      quantity: 2,
+      beforeComplete: async (session) => {
+        const res = await fetch(`${stripe.url}/v1/payment_intents/${session.payment_ref}/confirm`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${STRIPE_KEY}`, "content-type": "application/x-www-form-urlencoded" },
+          body: "payment_method=pm_card_visa",
+        })
+        if (res.status >= 400) throw new Error(`Stripe confirm: HTTP ${res.status} ${await res.text()}`)
+      },
+    })
 
     const u = server.url
     console.log(`
@@ -142,6 +167,8 @@ Medusa with medusa-plugin-captures is running.
     #${viaMollie.displayId}  ${viaMollie.orderId}  payment ${viaMollie.paymentId}  ${viaMollie.total} (EUR cents)
   Through the Clover simulator (one capture per charge; receipt email and level 2 tax sent):
     #${viaClover.displayId}  ${viaClover.orderId}  payment ${viaClover.paymentId}  ${viaClover.total} (USD cents, 10 % tax)
+  Through the Stripe simulator (multicapture: capture it in parts; signed webhooks to this server):
+    #${viaStripe.displayId}  ${viaStripe.orderId}  payment ${viaStripe.paymentId}  ${viaStripe.total} (EUR cents)
 
 Try it:
   TOKEN=$(curl -s -X POST ${u}/admin/auth/token -H 'content-type: application/json' \\
@@ -162,8 +189,8 @@ Press Ctrl-C to stop.`)
         type: "ready",
         url: u,
         admin: ADMIN,
-        simulators: { sandbox: sandbox.url, mollie: mollie.url, clover: clover.url },
-        orders: { sandbox: order, yen, declining, mollie: viaMollie, clover: viaClover },
+        simulators: { sandbox: sandbox.url, mollie: mollie.url, clover: clover.url, stripe: stripe.url },
+        orders: { sandbox: order, yen, declining, mollie: viaMollie, clover: viaClover, stripe: viaStripe },
       })
     }
   } catch (err) {

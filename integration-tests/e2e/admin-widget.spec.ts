@@ -189,3 +189,22 @@ it("shows the gateway's message when it declines a capture", async () => {
 
   await widget().screenshot({ path: path.join(ARTIFACTS, "admin-widget-declined.png") })
 })
+
+it("captures part of the Stripe order, and Stripe keeps the rest of the authorization", async () => {
+  const order = demo.orders.stripe
+  await page.goto(`${demo.url}/app/a/orders/${order.orderId}`)
+  await widget().waitFor()
+  await expect(text("total-authorized-value").textContent()).resolves.toBe("€210.00")
+  await text("capture-amount").fill("110.00")
+  await text("capture-submit").click()
+  await page.waitForFunction(() => document.querySelector('[data-testid="total-captured-value"]')?.textContent === "€110.00")
+  await expect(text("total-capturable-value").textContent()).resolves.toBe("€100.00")
+
+  const { body } = await api().get(`/admin/orders/${order.orderId}/captures`)
+  expect(body.captures).toEqual([expect.objectContaining({ status: "succeeded", amount: 11000, provider_id: "stripe-captures" })])
+  await expect(text(`capture-${body.captures[0].number}-status`).textContent()).resolves.toBe("succeeded")
+  await expect(text(`capture-${body.captures[0].number}-gateway-id`).textContent()).resolves.toBe(body.captures[0].gateway_capture_id)
+  // At Stripe (the simulator): a non-final capture on a multicapture authorization.
+  const res = await fetch(`${demo.simulators.stripe}/v1/payment_intents/${order.paymentRef}`, { headers: { authorization: "Bearer sk_test_demo" } })
+  expect(await res.json()).toMatchObject({ status: "requires_capture", amount_received: 11000, amount_capturable: 10000 })
+})

@@ -9,8 +9,8 @@ export type DemoOrder = { orderId: string; displayId: number; paymentId: string;
 export type Demo = {
   url: string
   admin: { email: string; password: string }
-  simulators: { sandbox: string; mollie: string; clover: string }
-  orders: Record<"sandbox" | "yen" | "declining" | "mollie" | "clover", DemoOrder>
+  simulators: { sandbox: string; mollie: string; clover: string; stripe: string }
+  orders: Record<"sandbox" | "yen" | "declining" | "mollie" | "clover" | "stripe", DemoOrder>
   output: () => string
   /** Ctrl-C, as an operator stops it; resolves with the exit code once everything is down. */
   stop: () => Promise<number | null>
