@@ -23,6 +23,9 @@ const config = {
   mutate: [
     "src/domain/**/*.ts",
     "src/gateways/*/mapper.ts",
+    "src/gateways/mollie/failures.ts",
+    "src/gateways/mollie/wire-shapes.ts",
+    "src/gateways/clover/level2.ts",
     "src/gateways/clover/lookup.ts",
     "!src/**/__tests__/**",
   ],

@@ -10,16 +10,14 @@
 import {
   GatewayLookupDiscrepancy,
   isGatewayError,
-  type AuthorizeRequest,
   type CaptureRequest,
   type CaptureResult,
   type OperationLookup,
   type PaymentGateway,
   type PaymentSnapshot,
-  type RefundRequest,
   type RefundResult,
 } from "../gateway"
-import { CloverClient, type CloverClientOptions, type CloverEnvironment } from "./client"
+import { CloverClient } from "./client"
 import {
   CloverApiError,
   asOutcomeUnknown,
@@ -35,7 +33,6 @@ import {
   toLevel2Wire,
   toPaymentSnapshot,
   toRefundResult,
-  type CloverLevel2Input,
 } from "./mapper"
 import {
   MAX_REFUND_PAGES,
@@ -52,33 +49,9 @@ import type { CaptureChargeBody, CloverCharge, CloverList, CloverRefund, CreateR
 
 export { REFUND_KEY_METADATA } from "./lookup"
 
-export type CloverGatewayOptions = {
-  /** The Ecommerce private key. */
-  privateKey: string
-  /** Default "sandbox"; "production" is live mode. */
-  environment?: CloverEnvironment
-  /** Overrides the environment's base URL (e.g. the local simulator). */
-  baseUrl?: string
-  /** Per attempt. Default 10 000 ms. */
-  timeoutMs?: number
-  /** Retries after the first attempt. Default 2. */
-  maxRetries?: number
-  /** Sent as `x-forwarded-for`, which Clover requires on charges and captures. */
-  clientIp?: string
-  fetch?: typeof fetch
-} & Pick<CloverClientOptions, "initialBackoffMs" | "maxBackoffMs" | "maxRetryAfterMs">
+import type { CloverAuthorizeRequest, CloverCaptureRequest, CloverGatewayOptions, CloverRefundRequest } from "./requests"
 
-export type CloverCaptureRequest = CaptureRequest & {
-  /** Overrides any receipt email of the charge (docs/gateways/clover.md#capture). */
-  receiptEmail?: string
-  /** Level 2 purchase-card data; money in integer minor units. */
-  level2?: CloverLevel2Input
-  clientIp?: string
-}
-
-export type CloverAuthorizeRequest = AuthorizeRequest & { receiptEmail?: string; clientIp?: string }
-
-export type CloverRefundRequest = RefundRequest & { clientIp?: string }
+export type { CloverAuthorizeRequest, CloverCaptureRequest, CloverGatewayOptions, CloverRefundRequest } from "./requests"
 
 const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"])
 

@@ -3,7 +3,7 @@
  * (docs/gateways/stripe.md says which field means what).
  */
 import { GatewayError, GatewayLookupDiscrepancy, type AuthorizationStatus, type CaptureResult, type GatewayOperationStatus, type OperationLookup, type PaymentSnapshot, type RefundResult } from "../gateway"
-import { redactSecrets } from "../mollie/mapper"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../shared/redact"
 import { REFUND_KEY_METADATA, type Charge, type PaymentIntent, type Refund, type StripeMode } from "./types"
 
 /** A key's prefix says which of the account's modes it works in. */
@@ -162,6 +162,14 @@ export function refundFromList(refunds: Refund[], lookup: OperationLookup): Refu
 /** Medusa's refund reasons in Stripe's vocabulary (Stripe knows three; the rest are sent without one). */
 export function stripeRefundReason(reason: string | undefined): "requested_by_customer" | undefined {
   return reason === "return" || reason === "swap" || reason === "claim" ? "requested_by_customer" : undefined
+}
+
+/** Stripe's secret and restricted keys, webhook secrets, and any bearer token. */
+const SECRET_PATTERNS: SecretPattern[] = [[/\b(sk|rk)_(test|live)_[A-Za-z0-9]+/g, "$1_$2_[redacted]"], [/\bwhsec_[A-Za-z0-9]+/g, "whsec_[redacted]"], BEARER_TOKEN]
+
+/** Scrubs keys from a message that came off the network (docs/architecture.md, rule 8): the given secrets whole first. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  return redactPatterns(redactVerbatim(text, secrets), SECRET_PATTERNS)
 }
 
 /** What the SDK's errors carry that the mapping reads (StripeError and its subclasses). */

@@ -1,35 +1,21 @@
 /**
- * The `/v2/*` handlers of the Mollie simulator (contract: server.ts). Every handler is
+ * The `/v2/*` routes and the payment and capture handlers of the Mollie simulator (contract:
+ * server.ts; refunds in refund-routes.ts). Every handler is
  * synchronous: it validates, checks the payment and mutates the store in one go, so no other
  * request can interleave. What happens later (captures settling, refunds executing) is
  * scheduled through `state.effects`.
  */
-import { toDecimalString } from "../../domain"
-import { canonicalJson, type ApiResponse } from "../shared/http"
+import type { ApiResponse } from "../shared/http"
 import { compilePath, findRoute } from "../shared/routes"
-import { HAL_JSON, MollieApiError, badRequest, hal, noSuch, unprocessable } from "./errors"
-import { renderCapture, renderPage, renderPayment, renderRefund, visibleRefunds } from "./render"
-import {
-  mollieId,
-  type CaptureRecord,
-  type Mode,
-  type MollieSandboxState,
-  type PaymentRecord,
-  type RefundRecord,
-} from "./state"
+import { HAL_JSON, MollieApiError, hal, unprocessable } from "./errors"
+import { renderCapture, renderPage, renderPayment } from "./render"
+import { mollieId, type CaptureRecord, type MollieSandboxState, type PaymentRecord } from "./state"
 import * as v from "./validate"
+import { findCapture, findPayment, formatted, pageOf, type RouteContext } from "./route-context"
+import { cancelRefund, createRefund, getRefund, listRefunds } from "./refund-routes"
 
-export type RouteContext = {
-  state: MollieSandboxState
-  params: Record<string, string>
-  body: v.Body
-  query: URLSearchParams
-  /** From the API key prefix; objects of the other mode do not exist for this request. */
-  mode: Mode
-  /** Absolute base of this simulator as the client addressed it, for `_links`. */
-  base: string
-  now: number
-}
+export type { RouteContext } from "./route-context"
+export { settleRefund } from "./refund-routes"
 
 type Method = "GET" | "POST" | "DELETE"
 type Handler = (ctx: RouteContext) => ApiResponse
@@ -45,41 +31,6 @@ const MANUAL_CAPTURE_METHODS = new Set(["creditcard", "klarna", "billie", "river
 const PAYMENT_CREATION_EXPIRY_MS = 15 * 60 * 1000
 /** 202 Accepted, no body: "accepted and will be processed asynchronously" (release-authorization). */
 const ACCEPTED: ApiResponse = { status: 202, body: "", contentType: HAL_JSON }
-
-// --- lookups ----------------------------------------------------------------------------------
-
-function findPayment({ state, params, mode }: RouteContext): PaymentRecord {
-  const payment = state.payments.get(params.paymentId)
-  if (!payment || payment.mode !== mode) throw noSuch("payment", params.paymentId)
-  return payment
-}
-
-function findCapture(ctx: RouteContext, payment: PaymentRecord): CaptureRecord {
-  const capture = ctx.state.captures.get(ctx.params.captureId)
-  if (!capture || capture.paymentId !== payment.id) throw noSuch("capture", ctx.params.captureId)
-  return capture
-}
-
-/** A canceled refund is gone: "No item with this ID exists, or the refund was canceled" (get-refund's 404). */
-function findRefund(ctx: RouteContext, payment: PaymentRecord): RefundRecord {
-  const refund = ctx.state.refunds.get(ctx.params.refundId)
-  if (!refund || refund.paymentId !== payment.id || refund.status === "canceled") {
-    throw noSuch("refund", ctx.params.refundId)
-  }
-  return refund
-}
-
-function pageOf(ctx: RouteContext, ids: string[], url: string): { url: string; start: number; limit: number } {
-  const rawLimit = ctx.query.get("limit")
-  const limit = rawLimit === null ? 50 : Number(rawLimit)
-  if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw badRequest("The limit must be a number between 1 and 250.", "limit")
-  const from = ctx.query.get("from")
-  const start = from === null ? 0 : ids.indexOf(from)
-  if (start < 0) throw badRequest(`The from parameter does not refer to an item of this list: ${from}.`, "from")
-  return { url, start, limit }
-}
-
-const formatted = (amount: number, currency: string): string => `${toDecimalString(amount, currency)} ${currency}`
 
 // --- payments ---------------------------------------------------------------------------------
 
@@ -232,81 +183,6 @@ function listCaptures(ctx: RouteContext): ApiResponse {
   const captures = ctx.state.capturesOf(payment)
   const page = pageOf(ctx, payment.captureIds, `${ctx.base}/v2/payments/${payment.id}/captures`)
   return hal(200, renderPage("captures", captures, (c) => renderCapture(c, ctx.base), page))
-}
-
-// --- refunds ----------------------------------------------------------------------------------
-
-function createRefund(ctx: RouteContext): ApiResponse {
-  const { state, body, now } = ctx
-  const payment = findPayment(ctx)
-  // create-refund's reference marks amount, description (at most 255 characters; unlike a
-  // payment's, not documented as truncated) and metadata (may be null) as required.
-  const amount = v.parseAmount(body.amount, "amount", { required: true, currency: payment.currency })!.amount
-  const description = v.requiredString(body, "description", { maxLength: 255, overLength: "reject" })
-  const metadata = v.metadata(body, { required: true })
-
-  const refundable = state.refundable(payment)
-  if (refundable <= 0) throw unprocessable(`The payment has nothing that can be refunded (status ${payment.status}).`)
-  if (amount > refundable) {
-    throw unprocessable(`The amount is higher than the amount that can still be refunded (${formatted(refundable, payment.currency)}).`, "amount")
-  }
-  // "Two identical refund requests were submitted on the same payment in short succession" (create-refund's 409).
-  const fingerprint = canonicalJson({ amount, description, metadata })
-  const window = state.config.duplicateRefundWindowMs
-  if (state.refundsOf(payment).some((r) => r.status !== "canceled" && r.fingerprint === fingerprint && now - r.createdAt <= window)) {
-    throw new MollieApiError(409, "A duplicate refund has been detected")
-  }
-
-  const refund: RefundRecord = {
-    id: mollieId("re_"),
-    mode: payment.mode,
-    paymentId: payment.id,
-    amount,
-    currency: payment.currency,
-    description,
-    metadata,
-    status: "queued",
-    createdAt: now,
-    fingerprint,
-    willFail: state.takeRefundFailure(),
-  }
-  state.refunds.set(refund.id, refund)
-  payment.refundIds.push(refund.id)
-  state.effects.setTimer(() => settleRefund(state, refund.id), state.config.refundDelayMs)
-  return hal(201, renderRefund(refund, ctx.base))
-}
-
-export function settleRefund(state: MollieSandboxState, refundId: string): void {
-  const refund = state.refunds.get(refundId)
-  if (!refund || (refund.status !== "queued" && refund.status !== "pending")) return
-  refund.status = refund.willFail ? "failed" : "refunded"
-  state.effects.webhook(state.payments.get(refund.paymentId)!, refund.status === "failed" ? "refund.failed" : "refund.refunded")
-}
-
-function getRefund(ctx: RouteContext): ApiResponse {
-  const payment = findPayment(ctx)
-  return hal(200, renderRefund(findRefund(ctx, payment), ctx.base))
-}
-
-function listRefunds(ctx: RouteContext): ApiResponse {
-  const payment = findPayment(ctx)
-  const refunds = visibleRefunds(ctx.state, payment)
-  const page = pageOf(ctx, refunds.map((r) => r.id), `${ctx.base}/v2/payments/${payment.id}/refunds`)
-  return hal(200, renderPage("refunds", refunds, (r) => renderRefund(r, ctx.base), page))
-}
-
-/**
- * 204; "only … while its status field is either queued or pending" (cancel-refund). The
- * reference documents no answer for other statuses; the simulator refuses with a 422.
- */
-function cancelRefund(ctx: RouteContext): ApiResponse {
-  const payment = findPayment(ctx)
-  const refund = findRefund(ctx, payment)
-  if (refund.status !== "queued" && refund.status !== "pending") {
-    throw unprocessable(`The refund is ${refund.status}; a refund can only be canceled while it is queued or pending.`)
-  }
-  refund.status = "canceled"
-  return { status: 204, body: "" }
 }
 
 // --- routing ----------------------------------------------------------------------------------

@@ -5,9 +5,9 @@
  * client/1.0`. A non-2xx answer or no answer is retried (`webhookAttempts`, spaced
  * `webhookRetryDelayMs`). Every delivery is logged for `GET /__control/webhooks`.
  *
- * Duplicate and out-of-order delivery (DESIGN "sandbox/"): `replay` resends the last webhook of
- * a payment; with `holdWebhooks` deliveries are queued and `flush("reverse")` sends them newest
- * first.
+ * Duplicate and out-of-order delivery, which real webhooks do and the plugin must shrug off:
+ * `replay` resends the last webhook of a payment; with `holdWebhooks` deliveries are queued and
+ * `flush("reverse")` sends them newest first.
  */
 import type { MollieSandboxConfig, PaymentRecord, WebhookEvent } from "./state"
 import { mollieId } from "./state"

@@ -204,9 +204,11 @@ describe("Stripe mapping", () => {
       expect(errorFromStripe(conflict, { mutating: true })).toMatchObject({ type: "idempotency_error", retryable: false, outcomeUnknown: true })
     })
 
-    it("never repeats the key in a message", () => {
+    it("never repeats a key in a message, given or not", () => {
       const leaky = new Stripe.errors.StripeAuthenticationError({ message: "Invalid API Key provided: sk_test_secret123", type: "authentication_error" })
       expect(errorFromStripe(leaky, { mutating: false, secrets: ["sk_test_secret123"] }).message).not.toContain("sk_test_secret123")
+      const other = new Stripe.errors.StripeAuthenticationError({ message: "keys rk_live_abcDEF12 and whsec_xyz9 and Bearer tok.en", type: "authentication_error" })
+      expect(errorFromStripe(other, { mutating: false }).message).toBe("Stripe: keys rk_live_[redacted] and whsec_[redacted] and Bearer [redacted]")
     })
   })
 
