@@ -4,7 +4,7 @@ import type { PaymentGateway } from "./gateway"
 import { MollieGateway } from "./mollie"
 import { SandboxGateway } from "./sandbox"
 import { StripeGateway, stripeLongestCallMs } from "./stripe"
-import { longestCallMs } from "./shared/transport-options"
+import { longestCallMs } from "./common/transport-options"
 
 export type LedgerMode = "test" | "live"
 

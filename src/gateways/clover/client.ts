@@ -16,8 +16,8 @@
  *   backoff with full jitter.
  */
 import { GatewayError } from "../gateway"
-import { HttpTransport, withQuery, type Guard } from "../shared/http-transport"
-import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
+import { HttpTransport, withQuery, type Guard } from "../common/http-transport"
+import { resolveTransportOptions, type TransportOptions } from "../common/transport-options"
 import {
   asOutcomeUnknown,
   errorFromResponse,

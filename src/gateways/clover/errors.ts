@@ -18,12 +18,12 @@
  * A GET never acts, so its failures are never outcome-unknown.
  */
 import { GATEWAY_ERROR_TYPES, GatewayError, type GatewayErrorInit, type GatewayErrorType } from "../gateway"
-import * as failures from "../shared/failures"
-import { BEARER_TOKEN, redactPatterns, redactVerbatim } from "../shared/redact"
-import { parseRetryAfter } from "../shared/retry-after"
+import * as failures from "../common/failures"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim } from "../common/redact"
+import { parseRetryAfter } from "../common/retry-after"
 
 export { parseRetryAfter }
-export type { RequestContext } from "../shared/failures"
+export type { RequestContext } from "../common/failures"
 type RequestContext = failures.RequestContext
 
 /** A Clover error with the two fields `GatewayError` has no place for. */

@@ -4,9 +4,9 @@
  * mapper.ts, which re-exports it.
  */
 import { GatewayError, type GatewayErrorType } from "../gateway"
-import * as failures from "../shared/failures"
-import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../shared/redact"
-import { parseRetryAfter } from "../shared/retry-after"
+import * as failures from "../common/failures"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../common/redact"
+import { parseRetryAfter } from "../common/retry-after"
 import type { MollieErrorBody } from "./types"
 
 type RequestContext = failures.RequestContext

@@ -27,8 +27,8 @@ import type {
   MollieRefundStatus,
 } from "./types"
 
-export { parseRetryAfter } from "../shared/retry-after"
-export type { RequestContext } from "../shared/failures"
+export { parseRetryAfter } from "../common/retry-after"
+export type { RequestContext } from "../common/failures"
 export * from "./failures"
 export * from "./wire-shapes"
 

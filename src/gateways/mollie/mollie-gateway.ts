@@ -27,7 +27,7 @@ import {
   type RefundRequest,
   type RefundResult,
 } from "../gateway"
-import { assertMinorUnits } from "../shared/amounts"
+import { assertMinorUnits } from "../common/amounts"
 import { MollieClient, type MollieClientOptions } from "./client"
 import {
   fromMollieAmount,

@@ -8,9 +8,9 @@
  * error messages never contain it.
  */
 import { GatewayError } from "../gateway"
-import { missingIdempotencyKey } from "../shared/failures"
-import { HttpTransport, withQuery, type Guard } from "../shared/http-transport"
-import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
+import { missingIdempotencyKey } from "../common/failures"
+import { HttpTransport, withQuery, type Guard } from "../common/http-transport"
+import { resolveTransportOptions, type TransportOptions } from "../common/transport-options"
 import {
   errorFromResponse,
   isCaptureWire,

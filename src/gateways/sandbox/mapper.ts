@@ -19,12 +19,12 @@ import type {
   SandboxPaymentWire,
   SandboxRefundWire,
 } from "./types"
-import * as failures from "../shared/failures"
-import { BEARER_TOKEN, redactPatterns, type SecretPattern } from "../shared/redact"
-import { parseRetryAfter } from "../shared/retry-after"
+import * as failures from "../common/failures"
+import { BEARER_TOKEN, redactPatterns, type SecretPattern } from "../common/redact"
+import { parseRetryAfter } from "../common/retry-after"
 
 export { parseRetryAfter }
-export type { RequestContext } from "../shared/failures"
+export type { RequestContext } from "../common/failures"
 type RequestContext = failures.RequestContext
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

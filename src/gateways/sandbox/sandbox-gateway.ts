@@ -14,7 +14,7 @@ import {
   type RefundRequest,
   type RefundResult,
 } from "../gateway"
-import { assertMinorUnits } from "../shared/amounts"
+import { assertMinorUnits } from "../common/amounts"
 import { SandboxClient, type SandboxClientOptions } from "./client"
 import {
   declinedAuthorization,

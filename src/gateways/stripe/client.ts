@@ -13,8 +13,8 @@
  */
 import Stripe from "stripe"
 import { GatewayError } from "../gateway"
-import { gatewayRetryPolicy } from "../shared/retry-policy"
-import { resolveTransportOptions, type TransportOptions } from "../shared/transport-options"
+import { gatewayRetryPolicy } from "../common/retry-policy"
+import { resolveTransportOptions, type TransportOptions } from "../common/transport-options"
 import { errorFromStripe, modeOfKey } from "./mapper"
 import { STRIPE_API_VERSION, STRIPE_DEFAULT_BASE_URL, type StripeMode } from "./types"
 

@@ -3,7 +3,7 @@
  * (docs/gateways/stripe.md says which field means what).
  */
 import { GatewayError, GatewayLookupDiscrepancy, type AuthorizationStatus, type CaptureResult, type GatewayOperationStatus, type OperationLookup, type PaymentSnapshot, type RefundResult } from "../gateway"
-import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../shared/redact"
+import { BEARER_TOKEN, redactPatterns, redactVerbatim, type SecretPattern } from "../common/redact"
 import { REFUND_KEY_METADATA, type Charge, type PaymentIntent, type Refund, type StripeMode } from "./types"
 
 /** A key's prefix says which of the account's modes it works in. */

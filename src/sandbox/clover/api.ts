@@ -4,9 +4,9 @@
  * replay can never race the original.
  */
 import { createHash } from "node:crypto"
-import { canonicalJson, type ApiResponse } from "../shared"
+import { canonicalJson, type ApiResponse } from "../common"
 import { CloverSimError, invalidRequest } from "./errors"
-import { parseJsonObject } from "../shared/json-body"
+import { parseJsonObject } from "../common/json-body"
 import { matchRoute, type RouteContext } from "./routes"
 import type { CloverSandboxState } from "./state"
 import { isRecord, type Body } from "./validate"

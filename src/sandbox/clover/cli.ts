@@ -5,7 +5,7 @@
  * `CLOVER_PRIVATE_KEYS` (comma-separated) restricts the accepted keys. Prints the URL and stops
  * on SIGINT or SIGTERM.
  */
-import { runCli, serveFromCli } from "../shared/cli"
+import { runCli, serveFromCli } from "../common/cli"
 import { startCloverSandbox } from "./server"
 
 export function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,6 +1,6 @@
-/** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../shared/control`). */
-import { handleControl, standardControlRoutes, type ControlErrors } from "../shared/control"
-import type { ApiResponse } from "../shared"
+/** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../common/control`). */
+import { handleControl, standardControlRoutes, type ControlErrors } from "../common/control"
+import type { ApiResponse } from "../common"
 import { CloverSimError, invalidRequest } from "./errors"
 import type { CloverSandboxState } from "./state"
 

@@ -3,8 +3,8 @@
  * decline_code?, charge?, doc_url } }` (docs/gateways/clover.md#errors: the fields of Clover's
  * response table). Handlers throw `CloverSimError`; the pipeline turns it into a response.
  */
-import type { TaxonomyErrorType } from "../shared/error-types"
-import { json, type ApiResponse, type ErrorFaultKind } from "../shared"
+import type { TaxonomyErrorType } from "../common/error-types"
+import { json, type ApiResponse, type ErrorFaultKind } from "../common"
 
 export type CloverSimErrorType = TaxonomyErrorType
 

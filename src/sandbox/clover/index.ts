@@ -9,5 +9,5 @@ export type {
   SimRefund,
 } from "./state"
 export { TEST_TOKENS_HELP } from "./tokens"
-export { FAULT_KINDS } from "../shared"
-export type { Fault, FaultKind, FaultMatch } from "../shared"
+export { FAULT_KINDS } from "../common"
+export type { Fault, FaultKind, FaultMatch } from "../common"

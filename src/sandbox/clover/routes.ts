@@ -3,8 +3,8 @@
  * checks the charge and mutates the store in one go, so no other request can interleave.
  * The rules are written out, with their sources, in the contract at the top of `server.ts`.
  */
-import { json, type ApiResponse } from "../shared"
-import { compilePath, findRoute, safeDecode } from "../shared/routes"
+import { json, type ApiResponse } from "../common"
+import { compilePath, findRoute, safeDecode } from "../common/routes"
 import { cardDeclined, invalidRequest, resourceMissing } from "./errors"
 import { cloverId, digits, type CloverSandboxState, type SimCharge, type SimRefund } from "./state"
 import { parseToken } from "./tokens"

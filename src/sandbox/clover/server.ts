@@ -104,7 +104,7 @@
  * `charge_already_captured`).
  *
  * Control API (no auth; tests only; not part of Clover's API)
- * - `POST /__control/faults` `{ faults: Fault[] }` queues faults (shared queue, `../shared`); each
+ * - `POST /__control/faults` `{ faults: Fault[] }` queues faults (shared queue, `../common`); each
  *   is consumed by the next `/v1` request(s) it matches (`match.method`, `match.path`: substring of
  *   path + query or a regex source; `times`, default 1). Kinds: `delay` (wait `delayMs`, then
  *   act normally), `timeout` (a long delay, 30 s by default), `status_500` / `status_503`
@@ -117,8 +117,8 @@
  *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,
  *   faults }`. `POST /__control/reset` clears everything.
  */
-import { header } from "../shared"
-import { startSimulator } from "../shared/request-pipeline"
+import { header } from "../common"
+import { startSimulator } from "../common/request-pipeline"
 import { handleApiRequest, type CloverApiOptions } from "./api"
 import { handleControlRequest } from "./control"
 import { CloverSimError, faultError, invalidRequest } from "./errors"

@@ -4,7 +4,7 @@
  * between, so requests on one charge are applied strictly one at a time.
  */
 import { randomBytes, randomInt } from "node:crypto"
-import { FaultQueue } from "../shared"
+import { FaultQueue } from "../common"
 
 export type Metadata = Record<string, unknown>
 

@@ -4,7 +4,7 @@
  * never race the original.
  */
 import { createHash } from "node:crypto"
-import { canonicalJson, type ApiResponse } from "../shared/http"
+import { canonicalJson, type ApiResponse } from "../common/http"
 import { HAL_JSON, MollieApiError, badRequest } from "./errors"
 import { matchRoute } from "./routes"
 import type { Mode, MollieSandboxState } from "./state"

@@ -10,7 +10,7 @@
  *   redirectUrl }`; form posts get 303 to the payment's redirectUrl (cancelUrl when canceled
  *   and set), as a browser would.
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import { toDecimalString } from "../../domain"
 import { MollieApiError, noSuch } from "./errors"
 import type { MollieSandboxState, PaymentRecord, PaymentStatus, WebhookEvent } from "./state"

@@ -5,7 +5,7 @@
  * Prints the URL and stops on SIGINT or SIGTERM. Point the plugin at it with
  * `mollie: { apiKey: "test_…", baseUrl: <printed URL>, … }`.
  */
-import { runCli, serveFromCli } from "../shared/cli"
+import { runCli, serveFromCli } from "../common/cli"
 import { startMollieSandbox } from "./server"
 
 export function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -3,8 +3,8 @@
  * faults, configuration, state, reset, webhook log / replay / flush. Answers plain JSON;
  * errors use Mollie's error body so one parser reads both.
  */
-import { handleControl, standardControlRoutes, type ControlErrors, type ControlRoutes } from "../shared/control"
-import { json, type ApiResponse } from "../shared/http"
+import { handleControl, standardControlRoutes, type ControlErrors, type ControlRoutes } from "../common/control"
+import { json, type ApiResponse } from "../common/http"
 import { MollieApiError, badRequest } from "./errors"
 import { renderCapture, renderPayment, renderRefund } from "./render"
 import { cloneConfig, type MollieSandboxConfig, type MollieSandboxState } from "./state"

@@ -3,7 +3,7 @@
  * `{ status, title, detail, field?, _links: { documentation } }`, content type
  * `application/hal+json`, `title` the HTTP reason phrase.
  */
-import type { ApiResponse } from "../shared/http"
+import type { ApiResponse } from "../common/http"
 
 export const HAL_JSON = "application/hal+json"
 

@@ -2,8 +2,8 @@
  * The refund handlers of the Mollie simulator (contract: server.ts, "Refunds"): synchronous like
  * every handler; a refund settles later through `state.effects`.
  */
-import type { ApiResponse } from "../shared/http"
-import { canonicalJson } from "../shared/http"
+import type { ApiResponse } from "../common/http"
+import { canonicalJson } from "../common/http"
 import { MollieApiError, hal, unprocessable } from "./errors"
 import { renderPage, renderRefund, visibleRefunds } from "./render"
 import { findPayment, findRefund, formatted, pageOf, type RouteContext } from "./route-context"

@@ -5,8 +5,8 @@
  * request can interleave. What happens later (captures settling, refunds executing) is
  * scheduled through `state.effects`.
  */
-import type { ApiResponse } from "../shared/http"
-import { compilePath, findRoute } from "../shared/routes"
+import type { ApiResponse } from "../common/http"
+import { compilePath, findRoute } from "../common/routes"
 import { HAL_JSON, MollieApiError, hal, unprocessable } from "./errors"
 import { renderCapture, renderPage, renderPayment } from "./render"
 import { mollieId, type CaptureRecord, type MollieSandboxState, type PaymentRecord } from "./state"

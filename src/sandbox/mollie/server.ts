@@ -118,7 +118,7 @@
  * are applied strictly one at a time.
  *
  * Control API (no auth; plain JSON)
- * - `POST /__control/faults` `{ faults: Fault[] }` (see ../shared/respond.ts): `delay`,
+ * - `POST /__control/faults` `{ faults: Fault[] }` (see ../common/respond.ts): `delay`,
  *   `timeout` (a long delay, default 30 s), `status_500`, `status_503`, `status_429`
  *   (`Retry-After: retryAfterSeconds`), `reset_before`, `reset_after`, `lost_response`,
  *   `malformed`; matched on `/v2` requests by `match.method`/`match.path`, `times`.
@@ -137,9 +137,9 @@
  *   "fifo" | "reverse" }` sends what `holdWebhooks` held, in that order (out-of-order delivery).
  */
 import type { IncomingMessage } from "node:http"
-import { header, type ApiResponse } from "../shared/http"
-import { startSimulator, type RespondWithFault, type SimulatorRequest, type SimulatorRoutes } from "../shared/request-pipeline"
-import type { ErrorFaultKind } from "../shared/respond"
+import { header, type ApiResponse } from "../common/http"
+import { startSimulator, type RespondWithFault, type SimulatorRequest, type SimulatorRoutes } from "../common/request-pipeline"
+import type { ErrorFaultKind } from "../common/respond"
 import { authenticate, handleApiRequest, hashApiKey, idempotencyRecordKey } from "./api"
 import { handleCheckout } from "./checkout"
 import { ConfigValidationError, handleControlRequest, parseConfigPatch } from "./control"

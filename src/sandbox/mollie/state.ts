@@ -6,7 +6,7 @@
  * to its timers and webhook dispatcher.
  */
 import { randomBytes } from "node:crypto"
-import { FaultQueue } from "../shared/faults"
+import { FaultQueue } from "../common/faults"
 import { cloneConfig, DEFAULT_CONFIG, type MollieSandboxConfig } from "./config"
 
 export { cloneConfig, DEFAULT_CONFIG, type MollieSandboxConfig } from "./config"

@@ -5,7 +5,7 @@
  * `field` (e.g. `amount.value`).
  */
 import { currencyExponent } from "../../domain"
-import { parseJsonObject } from "../shared/json-body"
+import { parseJsonObject } from "../common/json-body"
 import { badRequest, missingField, unprocessable } from "./errors"
 
 export type Body = Record<string, unknown>

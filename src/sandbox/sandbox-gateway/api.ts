@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto"
 import { ApiError, canonicalJson, invalidRequest, type ApiResponse } from "./http"
-import { parseJsonObject } from "../shared/json-body"
+import { parseJsonObject } from "../common/json-body"
 import { matchRoute } from "./routes"
 import type { SandboxState } from "./state"
 import { isRecord, type Body } from "./validate"

@@ -4,7 +4,7 @@
  * `PORT` (default 0: any free port) and `HOST` (default 127.0.0.1) come from the environment.
  * Prints the URL and stops on SIGINT or SIGTERM.
  */
-import { runCli, serveFromCli } from "../shared/cli"
+import { runCli, serveFromCli } from "../common/cli"
 import { startSandboxGateway } from "./server"
 
 export function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {

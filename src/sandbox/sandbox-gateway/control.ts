@@ -1,5 +1,5 @@
-/** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../shared/control`). */
-import { handleControl, standardControlRoutes, type ControlErrors } from "../shared/control"
+/** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../common/control`). */
+import { handleControl, standardControlRoutes, type ControlErrors } from "../common/control"
 import { FAULT_KINDS } from "./faults"
 import { ApiError, invalidRequest, type ApiResponse } from "./http"
 import type { SandboxState } from "./state"

@@ -1,11 +1,11 @@
 /**
- * Fault injection for the sandbox gateway: the shared queue (`../shared/faults`), restricted to
+ * Fault injection for the sandbox gateway: the shared queue (`../common/faults`), restricted to
  * the kinds this simulator has always documented (no `timeout`; use `delay`).
  */
-import { BASE_FAULT_KINDS, parseFaults as parseSharedFaults, type BaseFaultKind, type Fault } from "../shared/faults"
+import { BASE_FAULT_KINDS, parseFaults as parseSharedFaults, type BaseFaultKind, type Fault } from "../common/faults"
 
-export { FaultQueue, FaultValidationError, faultMatches } from "../shared/faults"
-export type { Fault, FaultMatch } from "../shared/faults"
+export { FaultQueue, FaultValidationError, faultMatches } from "../common/faults"
+export type { Fault, FaultMatch } from "../common/faults"
 
 export const FAULT_KINDS = BASE_FAULT_KINDS
 export type FaultKind = BaseFaultKind

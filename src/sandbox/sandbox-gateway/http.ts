@@ -1,12 +1,12 @@
 /**
  * Typed API errors of the sandbox gateway. The generic pieces (responses, body reading,
- * fingerprints) live in `../shared/http` and are re-exported here for the existing imports.
+ * fingerprints) live in `../common/http` and are re-exported here for the existing imports.
  */
-import type { TaxonomyErrorType } from "../shared/error-types"
-import type { ApiResponse } from "../shared/http"
+import type { TaxonomyErrorType } from "../common/error-types"
+import type { ApiResponse } from "../common/http"
 
-export { BodyTooLargeError, canonicalJson, json, readBody, send } from "../shared/http"
-export type { ApiResponse } from "../shared/http"
+export { BodyTooLargeError, canonicalJson, json, readBody, send } from "../common/http"
+export type { ApiResponse } from "../common/http"
 
 /** Clover's error taxonomy (the same list as `GatewayErrorType` in `gateways/gateway.ts`). */
 export type ApiErrorType = TaxonomyErrorType

@@ -2,7 +2,7 @@
  * The `/v1/*` handlers of the sandbox gateway. Every handler is synchronous: it validates,
  * checks the payment and mutates the store in one go, so no other request can interleave.
  */
-import { compilePath, findRoute, safeDecode } from "../shared/routes"
+import { compilePath, findRoute, safeDecode } from "../common/routes"
 import { ApiError, invalidRequest, json, resourceMissing, type ApiResponse } from "./http"
 import { randomId, type PaymentRecord, type SandboxCapture, type SandboxRefund, type SandboxState } from "./state"
 import * as v from "./validate"

@@ -75,9 +75,9 @@
  * - `GET /__control/state` → `{ counts: { payments, captures, refunds, requests }, payments,
  *   captures, refunds, faults }`; `POST /__control/reset` clears everything.
  */
-import { header } from "../shared/http"
-import { startSimulator } from "../shared/request-pipeline"
-import type { ErrorFaultKind } from "../shared/respond"
+import { header } from "../common/http"
+import { startSimulator } from "../common/request-pipeline"
+import type { ErrorFaultKind } from "../common/respond"
 import { handleApiRequest } from "./api"
 import { handleControlRequest } from "./control"
 import { ApiError, invalidRequest } from "./http"

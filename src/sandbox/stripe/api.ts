@@ -10,7 +10,7 @@
  * execution of an endpoint begins": errors found while reading the request are not saved, every
  * answer of an executing endpoint is (4xx and 5xx included).
  */
-import { canonicalJson, type ApiResponse } from "../shared/http"
+import { canonicalJson, type ApiResponse } from "../common/http"
 import { authenticate, requestedVersion } from "./auth"
 import type { RouteContext } from "./context"
 import { badParam, StripeApiError } from "./errors"

@@ -8,7 +8,7 @@
  * only releases. Stripe has no capture object: each capture shows on the charge (`amount_captured`)
  * and the intent (`amount_received`), and in the events it causes.
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import type { RequestRef, RouteContext } from "./context"
 import { cardError, invalidRequest, unexpectedState } from "./errors"
 import { emitEvent } from "./events"

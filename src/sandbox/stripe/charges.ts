@@ -3,7 +3,7 @@
  * with `payment_method_details.card` (`brand`, `last4`, `capture_before`, `multicapture`) and the
  * running `amount_captured` / `amount_refunded`.
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import type { RouteContext } from "./context"
 import { resourceMissing } from "./errors"
 import { checkExpand, renderCharge } from "./render"

@@ -5,7 +5,7 @@
  * Prints the URL and stops on SIGINT or SIGTERM. Point the SDK at it with
  * `new Stripe("sk_test_…", { host: "127.0.0.1", port: <printed port>, protocol: "http" })`.
  */
-import { runCli, serveFromCli } from "../shared/cli"
+import { runCli, serveFromCli } from "../common/cli"
 import { startStripeSandbox } from "./server"
 
 export function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,5 +1,5 @@
 /** What a `/v1` handler gets: the store, the parameters, the caller's mode and the request's ids. */
-import type { ApiResponse } from "../shared/http"
+import type { ApiResponse } from "../common/http"
 import type { Params } from "./form"
 import type { Mode, StripeSandboxState } from "./state"
 

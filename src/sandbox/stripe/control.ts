@@ -4,8 +4,8 @@
  * of 3D Secure, settling a pending refund, and the webhook log / replay / flush. Answers plain
  * JSON; errors use Stripe's error body so one parser reads both.
  */
-import { handleControl, standardControlRoutes, type ControlErrors, type ControlRequest, type ControlRoutes } from "../shared/control"
-import { json, type ApiResponse } from "../shared/http"
+import { handleControl, standardControlRoutes, type ControlErrors, type ControlRequest, type ControlRoutes } from "../common/control"
+import { json, type ApiResponse } from "../common/http"
 import { completeAuthentication } from "./authorize"
 import { cloneConfig, ConfigValidationError, parseConfigPatch, type WebhookSignature } from "./config"
 import { invalidRequest, StripeApiError } from "./errors"

@@ -7,8 +7,8 @@
  * after the execution of an endpoint begins", so an error found while reading the parameters or
  * the object named in the path (`validation`) is not replayed, one found while acting is.
  */
-import { json, type ApiResponse } from "../shared/http"
-import type { ErrorFaultKind } from "../shared/respond"
+import { json, type ApiResponse } from "../common/http"
+import type { ErrorFaultKind } from "../common/respond"
 import { requestId } from "./ids"
 
 /** The four types the API reference lists for `error.type`. */
@@ -101,7 +101,7 @@ export const cardError = (
   extra: { code: string; decline_code?: string; payment_intent?: unknown; charge?: string }
 ): StripeApiError => new StripeApiError(402, "card_error", message, extra)
 
-/** Bodies for the fault kinds that answer instead of acting (`../shared/respond.ts`). */
+/** Bodies for the fault kinds that answer instead of acting (`../common/respond.ts`). */
 export function faultError(kind: ErrorFaultKind): ApiResponse {
   const headers = { "Request-Id": requestId() }
   switch (kind) {

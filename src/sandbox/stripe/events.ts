@@ -5,7 +5,7 @@
  * changes). Each is handed to `effects.event` for webhook delivery and kept for
  * `GET /v1/events/:id` and `GET /v1/events?type=…`.
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import type { RequestRef, RouteContext } from "./context"
 import { webhookUrls } from "./config"
 import { resourceMissing } from "./errors"

@@ -3,7 +3,7 @@
  * confirm and cancel. Each handler reads and checks all of its parameters first (a refusal then
  * is a validation error, never stored for idempotent replay), then acts in one synchronous step.
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import { attemptPayment } from "./authorize"
 import type { RouteContext } from "./context"
 import { badParam, invalidRequest, resourceMissing, unexpectedState } from "./errors"

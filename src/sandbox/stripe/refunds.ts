@@ -4,7 +4,7 @@
  * against the charge, so on a multicapture intent it is not tied to any one capture: it is bounded
  * by what was captured minus what was refunded ("amount_received − amount_refunded").
  */
-import { json, type ApiResponse } from "../shared/http"
+import { json, type ApiResponse } from "../common/http"
 import type { RequestRef, RouteContext } from "./context"
 import { badParam, invalidRequest, parameterMissing, resourceMissing } from "./errors"
 import { emitEvent } from "./events"

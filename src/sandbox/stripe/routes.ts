@@ -2,7 +2,7 @@
  * The `/v1` routes of the Stripe simulator. Stripe answers an unknown URL, and a known URL with
  * another method, with 404 "Unrecognized request URL"; so does the simulator (no 405).
  */
-import { compilePath, findRoute } from "../shared/routes"
+import { compilePath, findRoute } from "../common/routes"
 import { captureIntent } from "./capture"
 import { retrieveCharge } from "./charges"
 import type { Handler } from "./context"

@@ -89,14 +89,14 @@
  * .refund.updated; refund.created, .updated, .failed. `GET /v1/events/:id`, `GET /v1/events?type=`.
  * Signed deliveries to `webhookUrl` with `webhookSecret`.
  *
- * Control API (no auth; plain JSON; control.ts): faults (../shared/respond.ts: delay, timeout,
+ * Control API (no auth; plain JSON; control.ts): faults (../common/respond.ts: delay, timeout,
  * status_500/503/429, reset_before/after, lost_response, malformed; on `/v1` requests), config
  * (config.ts), state, reset, clock, authenticate (3D Secure), refunds/settle, webhooks (log,
  * replay, flush). Differs: the 429 fault adds `Retry-After`, which Stripe does not document.
  */
 import type { IncomingMessage } from "node:http"
-import { header } from "../shared/http"
-import { startSimulator, type RespondWithFault, type SimulatorRequest, type SimulatorRoutes } from "../shared/request-pipeline"
+import { header } from "../common/http"
+import { startSimulator, type RespondWithFault, type SimulatorRequest, type SimulatorRoutes } from "../common/request-pipeline"
 import { handleApiRequest, idempotencyRecordKey } from "./api"
 import { authenticate, hashApiKey } from "./auth"
 import { ConfigValidationError, DEFAULT_CONFIG, parseConfigPatch, type StripeSandboxConfig } from "./config"

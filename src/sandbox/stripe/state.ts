@@ -5,7 +5,7 @@
  * pending capture or refund settling) go through `effects`, wired to the server's timers, and
  * every event through `effects.event`, wired to the webhook dispatcher.
  */
-import { FaultQueue } from "../shared/faults"
+import { FaultQueue } from "../common/faults"
 import { SimClock } from "./clock"
 import { cloneConfig, DEFAULT_CONFIG, type StripeSandboxConfig } from "./config"
 import type { TestCard } from "./test-cards"

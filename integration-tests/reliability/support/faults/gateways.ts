@@ -34,7 +34,7 @@ export type GatewayPayment = {
 
 export type GatewaySnapshot = { ops: GatewayOp[]; payments: Map<string, GatewayPayment> }
 
-/** What the simulators' control API takes (src/sandbox/shared/faults.ts). */
+/** What the simulators' control API takes (src/sandbox/common/faults.ts). */
 export type SimFault = { kind: string; delayMs?: number; retryAfterSeconds?: number; times?: number }
 
 export interface GatewayDriver {
