@@ -7,7 +7,6 @@ import {
 import { MOLLIE_PROVIDER_ID } from "../gateways/registry"
 import { parsePluginOptions } from "../types/options"
 import { LedgerPaymentProcessor, type SessionData } from "./ledger/ledger-payment-processor"
-import { processorError, sessionStatusOf } from "./ledger/processor-support"
 
 /**
  * Medusa payment provider `mollie`: payments with `captureMode: "manual"`.
@@ -49,24 +48,13 @@ class MolliePaymentProcessor extends LedgerPaymentProcessor {
     return {}
   }
 
-  async authorizePayment(
-    data: SessionData
-  ): Promise<PaymentProcessorError | { status: PaymentSessionStatus; data: SessionData }> {
-    if (!data.payment_ref) return processorError("The session has no Mollie payment", { code: "payment_missing" })
-    try {
-      const snapshot = await this.registered().gateway.retrieve(String(data.payment_ref))
-      const status = sessionStatusOf(snapshot)
-      if (status === PaymentSessionStatus.ERROR || status === PaymentSessionStatus.CANCELED) {
-        return processorError(`The Mollie payment is ${snapshot.status}`, {
-          code: `payment_${snapshot.status}`,
-          message: snapshot.message ?? `Mollie reports the payment as ${snapshot.status}`,
-        })
-      }
-      const authorized = status === PaymentSessionStatus.AUTHORIZED
-      return { status, data: { ...data, status: authorized ? "authorized" : snapshot.status } }
-    } catch (err) {
-      return processorError("Mollie could not be asked about the payment", err)
-    }
+  authorizePayment(data: SessionData): Promise<PaymentProcessorError | { status: PaymentSessionStatus; data: SessionData }> {
+    return this.authorizeFromGateway(data, {
+      what: "Mollie payment",
+      gatewayName: "Mollie",
+      errorCode: (snapshot) => `payment_${snapshot.status}`,
+      sessionData: (snapshot, status) => ({ status: status === PaymentSessionStatus.AUTHORIZED ? "authorized" : snapshot.status }),
+    })
   }
 }
 

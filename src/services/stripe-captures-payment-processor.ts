@@ -10,7 +10,6 @@ import { StripeGateway } from "../gateways/stripe"
 import { captureBefore, multicaptureAvailable } from "../gateways/stripe/mapper"
 import type { PaymentIntent } from "../gateways/stripe/types"
 import { LedgerPaymentProcessor, type SessionData } from "./ledger/ledger-payment-processor"
-import { processorError, sessionStatusOf } from "./ledger/processor-support"
 
 /**
  * Medusa payment provider `stripe-captures`: Stripe PaymentIntents with manual
@@ -66,36 +65,23 @@ class StripeCapturesPaymentProcessor extends LedgerPaymentProcessor {
     return {}
   }
 
-  async authorizePayment(
-    data: SessionData
-  ): Promise<PaymentProcessorError | { status: PaymentSessionStatus; data: SessionData }> {
-    if (!data.payment_ref) return processorError("The session has no Stripe PaymentIntent", { code: "payment_missing" })
-    try {
-      const snapshot = await this.stripe().retrieve(String(data.payment_ref))
-      const status = sessionStatusOf(snapshot)
-      if (status === PaymentSessionStatus.ERROR || status === PaymentSessionStatus.CANCELED) {
-        return processorError(`The Stripe PaymentIntent is ${snapshot.status}`, {
-          code: snapshot.declineCode ?? `payment_${snapshot.status}`,
-          message: snapshot.message ?? `Stripe reports the payment as ${snapshot.status}`,
-        })
-      }
-      const intent = snapshot.raw as PaymentIntent
-      // Only a pure authorization is the ledger's to capture; an intent Stripe
-      // captured by itself keeps its status, and reconciliation records its money.
-      const authorized = snapshot.status === "authorized"
-      const deadline = captureBefore(intent)
-      return {
-        status,
-        data: {
-          ...data,
-          status: authorized ? "authorized" : snapshot.status,
+  authorizePayment(data: SessionData): Promise<PaymentProcessorError | { status: PaymentSessionStatus; data: SessionData }> {
+    return this.authorizeFromGateway(data, {
+      what: "Stripe PaymentIntent",
+      gatewayName: "Stripe",
+      errorCode: (snapshot) => snapshot.declineCode ?? `payment_${snapshot.status}`,
+      sessionData: (snapshot) => {
+        const intent = snapshot.raw as PaymentIntent
+        const deadline = captureBefore(intent)
+        return {
+          // Only a pure authorization is the ledger's to capture; an intent Stripe
+          // captured by itself keeps its status, and reconciliation records its money.
+          status: snapshot.status === "authorized" ? "authorized" : snapshot.status,
           multicapture: multicaptureAvailable(intent) ? "available" : "unavailable",
           capture_before: deadline ? deadline.toISOString() : null,
-        },
-      }
-    } catch (err) {
-      return processorError("Stripe could not be asked about the payment", err)
-    }
+        }
+      },
+    })
   }
 }
 

@@ -88,6 +88,40 @@ export abstract class LedgerPaymentProcessor extends AbstractPaymentProcessor {
     }
   }
 
+  /**
+   * Medusa's authorize for a payment the shopper acted on at the gateway (a
+   * hosted checkout, Stripe.js): ask the gateway where it stands. A failed or
+   * canceled payment is an error naming it; otherwise the session takes the
+   * status Medusa should see and the data `sessionData` derives from the
+   * gateway's answer.
+   */
+  protected async authorizeFromGateway(
+    data: SessionData,
+    opts: {
+      /** What the gateway calls the payment: "Mollie payment", "Stripe PaymentIntent". */
+      what: string
+      gatewayName: string
+      /** The error code of a failed or canceled payment. */
+      errorCode: (snapshot: PaymentSnapshot) => string
+      sessionData: (snapshot: PaymentSnapshot, status: PaymentSessionStatus) => SessionData
+    }
+  ): Promise<PaymentProcessorError | { status: PaymentSessionStatus; data: SessionData }> {
+    if (!data.payment_ref) return processorError(`The session has no ${opts.what}`, { code: "payment_missing" })
+    try {
+      const snapshot = await this.registered().gateway.retrieve(String(data.payment_ref))
+      const status = sessionStatusOf(snapshot)
+      if (status === PaymentSessionStatus.ERROR || status === PaymentSessionStatus.CANCELED) {
+        return processorError(`The ${opts.what} is ${snapshot.status}`, {
+          code: opts.errorCode(snapshot),
+          message: snapshot.message ?? `${opts.gatewayName} reports the payment as ${snapshot.status}`,
+        })
+      }
+      return { status, data: { ...data, ...opts.sessionData(snapshot, status) } }
+    } catch (err) {
+      return processorError(`${opts.gatewayName} could not be asked about the payment`, err)
+    }
+  }
+
   async retrievePayment(data: SessionData): Promise<PaymentProcessorError | SessionData> {
     return data
   }
