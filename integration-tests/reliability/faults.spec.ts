@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs"
 import { Pool } from "pg"
 import { testContext } from "../helpers/store"
 import { CloverDriver, MollieDriver, SandboxDriver, type GatewayName } from "./support/faults/gateways"
+import { StripeDriver } from "./support/faults/stripe-driver"
 import { MOLLIE_ONLY_FAULTS, SIMULATOR_FAULTS, runCase, type CaseResult, type FaultName } from "./support/faults/runner"
 import { formatTable } from "./support/faults/table"
 
@@ -20,6 +21,7 @@ const CASES: Array<[GatewayName, FaultName]> = [
   ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["captures-sandbox", f]),
   ...[...SIMULATOR_FAULTS, ...MOLLIE_ONLY_FAULTS].map((f): [GatewayName, FaultName] => ["mollie", f]),
   ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["clover", f]),
+  ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["stripe-captures", f]),
 ]
 
 describe("faults at the gateway: no double captures, nothing lost, invariants hold", () => {
@@ -28,7 +30,12 @@ describe("faults at the gateway: no double captures, nothing lost, invariants ho
   const env = {
     ctx,
     db,
-    drivers: { "captures-sandbox": new SandboxDriver(ctx), mollie: new MollieDriver(ctx), clover: new CloverDriver(ctx) },
+    drivers: {
+      "captures-sandbox": new SandboxDriver(ctx),
+      mollie: new MollieDriver(ctx),
+      clover: new CloverDriver(ctx),
+      "stripe-captures": new StripeDriver(ctx),
+    },
   }
   const results: CaseResult[] = []
   const suiteStarted = Date.now()

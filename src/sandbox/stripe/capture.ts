@@ -95,9 +95,19 @@ export function applyCapture(state: StripeSandboxState, intent: IntentRecord, am
   const previousCaptured = charge.amountCaptured
   charge.amountCaptured += amount
   intent.amountReceived += amount
-  if (amount > 0) intent.captures += 1
   const remaining = previousCapturable - amount
   const finished = final || remaining === 0
+  if (amount > 0) {
+    intent.captures += 1
+    state.captureLog.push({
+      paymentIntent: intent.id,
+      charge: charge.id,
+      amount,
+      final: finished,
+      idempotencyKey: request?.idempotencyKey ?? null,
+      created: state.clock.nowSeconds(),
+    })
+  }
   intent.amountCapturable = finished ? 0 : remaining
   intent.status = finished ? "succeeded" : "requires_capture"
   if (finished) charge.captured = true

@@ -59,6 +59,8 @@ export function stateSnapshot({ state, webhooks }: ControlContext) {
     payment_intents: [...state.intents.values()].map((i) => renderIntent(state, i)),
     charges: [...state.charges.values()].map((c) => renderCharge(state, c)),
     refunds: [...state.refunds.values()].map((r) => renderRefund(state, r)),
+    /** The simulator's own record of captures (Stripe's API has no capture object). */
+    captures: state.captureLog.map((c) => ({ ...c })),
     events: [...state.events.values()].map((e) => ({ id: e.id, type: e.type, created: e.created, object: e.object.id })),
     faults: state.faults.list(),
   }

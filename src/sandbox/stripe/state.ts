@@ -107,6 +107,22 @@ export type EventRecord = {
   pendingWebhooks: number
 }
 
+/**
+ * One capture as the simulator applied it. Stripe has no capture object (each capture only moves
+ * the charge's `amount_captured`), so this log is the simulator's own bookkeeping, shown only on
+ * `GET /__control/state`: what tests compare the ledger with, independent of what the plugin
+ * wrote into the intent's metadata.
+ */
+export type CaptureLogEntry = {
+  paymentIntent: string
+  charge: string
+  amount: number
+  final: boolean
+  /** The Idempotency-Key of the request that made it (null without one). */
+  idempotencyKey: string | null
+  created: number
+}
+
 /** A stored first answer, replayed for the same key and parameters (docs/gateways/stripe.md#idempotency). */
 export type IdempotencyRecord = {
   fingerprint: string
@@ -129,6 +145,8 @@ export class StripeSandboxState {
   readonly refunds = new Map<string, RefundRecord>()
   /** In creation order (lists are newest first). */
   readonly events = new Map<string, EventRecord>()
+  /** Captures of money (not releases of nothing), oldest first. */
+  readonly captureLog: CaptureLogEntry[] = []
   /** Keyed by `<mode>:<Idempotency-Key>`: Stripe scopes keys to the account, whichever key sent them. */
   readonly idempotency = new Map<string, IdempotencyRecord>()
   readonly inFlight = new Map<string, symbol>()
@@ -172,6 +190,7 @@ export class StripeSandboxState {
     this.charges.clear()
     this.refunds.clear()
     this.events.clear()
+    this.captureLog.length = 0
     this.idempotency.clear()
     this.inFlight.clear()
     this.faults.clear()

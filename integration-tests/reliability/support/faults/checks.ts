@@ -29,8 +29,8 @@ export function verify(input: {
   /** Ledger payment id → gateway reference. */
   payments: ReadonlyMap<string, string>
   sent: readonly SentOp[]
-  /** Clover: one capture per charge. */
-  singleCapture?: boolean
+  /** Payments (ledger ids) whose authorization takes one capture: every Clover charge, Stripe cards without multicapture. */
+  singleCapture?: ReadonlySet<string>
 }): Violation[] {
   const { gateway, ledger, payments, sent } = input
   const out: Violation[] = []
@@ -65,11 +65,11 @@ export function verify(input: {
       const ledgerLive = rows.filter((r) => LIVE(r.status)).length
       if (gwLive > ledgerLive) add("double", `${where}: the gateway holds ${gwLive} live ${kind}s, the ledger ${ledgerLive} succeeded/pending`)
       if (gwLive < ledgerLive) add("phantom", `${where}: the ledger holds ${ledgerLive} succeeded/pending ${kind}s, the gateway ${gwLive}`)
-      if (kind === "capture" && input.singleCapture && gwLive > 1) add("double", `${where}: ${gwLive} captures of one charge`)
+      if (kind === "capture" && input.singleCapture?.has(paymentId) && gwLive > 1) add("double", `${where}: ${gwLive} captures of one charge`)
 
       // Every gateway operation has exactly one row, by gateway id, agreeing with it.
       for (const op of ops) {
-        const matched = rows.filter((r) => r.gatewayId === op.id)
+        const matched = rows.filter((r) => r.gatewayId === op.id && (!op.sharedId || r.id === op.key))
         if (matched.length === 0) {
           add("lost", `${where}: gateway ${kind} ${op.id} (${op.amount}, ${op.status}${op.key ? `, key ${op.key}` : ""}) has no ledger row`)
           continue
@@ -86,7 +86,7 @@ export function verify(input: {
       // Every live row is at the gateway.
       for (const row of rows) {
         if (!LIVE(row.status)) continue
-        if (!row.gatewayId || !ops.some((o) => o.id === row.gatewayId)) {
+        if (!row.gatewayId || !ops.some((o) => o.id === row.gatewayId && (!o.sharedId || o.key === row.id))) {
           add("phantom", `${where}: ledger ${kind} ${row.id} (${row.status}, ${row.amount}, gateway id ${row.gatewayId ?? "none"}) is not at the gateway`)
         }
       }

@@ -1,12 +1,12 @@
 /**
  * One driver per simulator: where a fault for one capture or refund is aimed, how a fault
  * the plugin's client did not use up is consumed, and the simulator's own view of every
- * capture and refund, normalised so that the checks are the same for the three gateways.
+ * capture and refund, normalised so that the checks are the same for every gateway.
  */
 import type { TestContext } from "../../../helpers/store"
 import { control, type Json } from "./util"
 
-export type GatewayName = "captures-sandbox" | "mollie" | "clover"
+export type GatewayName = "captures-sandbox" | "mollie" | "clover" | "stripe-captures"
 export type OpKind = "capture" | "refund"
 export type GatewayStatus = "succeeded" | "pending" | "failed"
 
@@ -20,6 +20,11 @@ export type GatewayOp = {
   status: GatewayStatus
   /** The idempotency key the plugin sent with it (the ledger row id), when the gateway keeps it. */
   key?: string
+  /**
+   * The gateway names several operations with one id (Stripe: every capture of an intent is on its
+   * one charge): such an operation is matched to its ledger row by id and key together.
+   */
+  sharedId?: boolean
 }
 
 export type GatewayPayment = {
@@ -60,7 +65,7 @@ async function leftoverOn(url: string, path: string): Promise<number> {
 }
 
 /** A request whose only purpose is to take a fault: any answer, or none, is fine. */
-async function harmless(url: string, init: RequestInit): Promise<void> {
+export async function harmless(url: string, init: RequestInit): Promise<void> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) })
     await res.text()
@@ -69,7 +74,7 @@ async function harmless(url: string, init: RequestInit): Promise<void> {
   }
 }
 
-abstract class BaseDriver implements GatewayDriver {
+export abstract class BaseDriver implements GatewayDriver {
   abstract readonly name: GatewayName
   constructor(readonly url: string) {}
   abstract faultPath(kind: OpKind, paymentRef: string): { path: string; shared: boolean }
@@ -287,7 +292,7 @@ export class CloverDriver extends BaseDriver {
   }
 }
 
-function opStatus(status: string): GatewayStatus {
+export function opStatus(status: string): GatewayStatus {
   if (status === "succeeded") return "succeeded"
   if (status === "failed") return "failed"
   return "pending"

@@ -15,9 +15,11 @@
  */
 import type { Pool } from "pg"
 import { placeMollieOrder } from "../../../helpers/mollie"
+import { placeStripeOrder } from "../../../helpers/stripe"
 import { placeOrder, type PlacedOrder, type TestContext } from "../../../helpers/store"
 import { verify, type SentOp, type Violation } from "./checks"
 import { MollieDriver, type GatewayDriver, type GatewayName, type OpKind, type SimFault } from "./gateways"
+import type { StripeDriver } from "./stripe-driver"
 import { callsAreOver, readLedger, unsettledCount, UNSETTLED, type LedgerView } from "./ledger"
 import { Mutex, ReadWriteLock, adminRequest, eventually, pool, seededRandom, sleep, type Json, type Rng } from "./util"
 
@@ -73,7 +75,15 @@ export type CaseEnv = {
   drivers: Record<GatewayName, GatewayDriver>
 }
 
-type Payment = PlacedOrder & { index: number; plan: OpKind[] }
+/** singleCapture: the first capture closes the authorization (Clover; Stripe cards without multicapture). */
+type Payment = PlacedOrder & { index: number; plan: OpKind[]; singleCapture: boolean }
+
+/**
+ * Stripe's test cards for the suite's orders: most allow multicapture (several partial captures,
+ * non-final until the last), every fifth does not (its first capture releases the rest).
+ */
+const STRIPE_CARDS = ["pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_visa", "pm_card_credit_disableEnterpriseCardFeatures"]
+const STRIPE_SINGLE_CAPTURE_CARD = STRIPE_CARDS[4]
 
 /** The plugin's gateway clients give up on an attempt after 1.5 s (global setup). */
 const CLIENT_TIMEOUT_MS = 1500
@@ -89,8 +99,9 @@ function shape(gateway: GatewayName, fault: FaultName, rng: Rng): { orders: numb
     const b: OpKind[] = ["capture", "refund", "refund", "refund"]
     return { orders, plans: Array.from({ length: orders }, (_, i) => (i % 2 === 0 ? a : b)), share }
   }
-  // Several partial captures per payment: one chain of twelve operations per order, an order per worker.
-  const orders = CONCURRENCY
+  // Several partial captures per payment: one chain of twelve operations per order, an order per worker
+  // (Stripe: one more, as every fifth card there takes one capture and its chain runs out of work early).
+  const orders = gateway === "stripe-captures" ? CONCURRENCY + 1 : CONCURRENCY
   const plan = (): OpKind[] => [
     "capture",
     ...Array.from({ length: 11 }, (_, i): OpKind => (i < 2 ? (["capture", "refund"] as OpKind[])[i] : rng.chance(0.5) ? "capture" : "refund")),
@@ -149,7 +160,8 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
   const mollie = gateway === "mollie" ? (driver as MollieDriver) : null
   const rng = seededRandom(seed)
   const { orders, plans, share } = shape(gateway, fault, rng)
-  const caseId = `${gateway === "captures-sandbox" ? "sbx" : gateway}-${fault}-${seed.toString(36)}`
+  const stripe = gateway === "stripe-captures" ? (driver as StripeDriver) : null
+  const caseId = `${gateway === "captures-sandbox" ? "sbx" : gateway === "stripe-captures" ? "stripe" : gateway}-${fault}-${seed.toString(36)}`
 
   await driver.clearFaults()
   if (mollie) await mollie.config({ holdWebhooks: false, failCapturesFor: [], failNextCaptures: 0 })
@@ -160,13 +172,17 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
     Array.from({ length: orders }, (_, i) => i),
     4,
     async (i) => {
+      const card = STRIPE_CARDS[i % STRIPE_CARDS.length]
       const place = (): Promise<PlacedOrder> =>
         gateway === "mollie"
           ? placeMollieOrder(ctx)
           : gateway === "clover"
             ? placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
-            : placeOrder(ctx)
-      payments[i] = { ...(await withRetries(place)), index: i, plan: plans[i] }
+            : stripe
+              ? placeStripeOrder(ctx, card)
+              : placeOrder(ctx)
+      const singleCapture = gateway === "clover" || (stripe !== null && card === STRIPE_SINGLE_CAPTURE_CARD)
+      payments[i] = { ...(await withRetries(place)), index: i, plan: plans[i], singleCapture }
     }
   )
   const paymentIds = payments.map((p) => p.paymentId)
@@ -218,7 +234,7 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
       for (const c of unclear) await adminRequest(ctx.medusaUrl, ctx.adminToken, "POST", `/admin/captures/${c.id}/reconcile`, {})
       if (unclear.length > 0) view = await readLedger(db, [p.paymentId])
     }
-    const choice = choose(view, p, planned, gateway, rng)
+    const choice = choose(view, p, planned, rng)
     if (!choice) return
     const { kind, amount, captureId } = choice
     const key = `${caseId}-${p.index}-${step}-${opCounter++}`
@@ -309,6 +325,7 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
     await eventually(() => mollie.webhooksBusy(refs), (n) => n === 0, 5000)
     await settled(paymentIds)
   }
+  if (stripe) await eventually(() => stripe.webhooksBusy(), (n) => n === 0, 5000)
   const leftoverFaults = await totalQueued(driver)
   await driver.clearFaults()
   if (mollie) await mollie.config({ holdWebhooks: false, failCapturesFor: [], failNextCaptures: 0 })
@@ -337,7 +354,7 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
     ledger,
     payments: new Map(payments.map((p) => [p.paymentId, p.paymentRef])),
     sent: log,
-    singleCapture: gateway === "clover",
+    singleCapture: new Set(payments.filter((p) => p.singleCapture).map((p) => p.paymentId)),
   })
   for (const e of reconcileErrors) violations.push({ kind: "unsettled", detail: `reconcile error ${e}` })
   lap("reconcile")
@@ -411,16 +428,15 @@ function choose(
   view: LedgerView,
   p: Payment,
   planned: OpKind,
-  gateway: GatewayName,
   rng: Rng
 ): { kind: OpKind; amount: number; captureId?: string } | null {
   const live = view.captures.filter((c) => c.status !== "failed")
-  const capturable = gateway === "clover" && live.length > 0 ? 0 : Math.max(0, p.total - live.reduce((s, c) => s + c.amount, 0))
+  const capturable = p.singleCapture && live.length > 0 ? 0 : Math.max(0, p.total - live.reduce((s, c) => s + c.amount, 0))
   const targets = refundTargets(view)
 
   const capture = (): { kind: OpKind; amount: number } | null => {
     if (capturable <= 0) return null
-    const want = gateway === "clover" ? rng.int(3000, 9000) : rng.int(300, 2500)
+    const want = p.singleCapture ? rng.int(3000, 9000) : rng.int(300, 2500)
     return { kind: "capture", amount: Math.min(capturable, want) }
   }
   const refund = (): { kind: OpKind; amount: number; captureId: string } | null => {
