@@ -1,7 +1,9 @@
 import { Pool } from "pg"
-import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
+import { placeStripeOrder } from "../helpers/stripe"
+import { placeOrder, testContext, type PlacedOrder, type TestContext } from "../helpers/store"
 import { verify, type SentOp } from "./support/faults/checks"
-import { SandboxDriver } from "./support/faults/gateways"
+import { SandboxDriver, type GatewayDriver } from "./support/faults/gateways"
+import { StripeDriver } from "./support/faults/stripe-driver"
 import { callsAreOver, readLedger, unsettledCount } from "./support/faults/ledger"
 import { adminRequest, pool, seededRandom, sleep, type Json } from "./support/faults/util"
 
@@ -12,7 +14,8 @@ type Server = { url: string; pid: number; stop(signal?: string): Promise<void> }
 
 /**
  * A second Medusa server on the same database takes 200 small partial captures (sandbox
- * gateway) and is SIGKILLed every 20–40 requests (seeded), at a random moment while requests
+ * gateway; then 100 on Stripe, multicapture cards, each capture non-final as the order is never
+ * captured in full) and is SIGKILLed every 20–40 requests (seeded), at a random moment while requests
  * are in flight, then started again. Some captures are held at the gateway for a moment (a
  * delay below the client's timeout), so kills also land between the gateway's answer and the
  * ledger's second write. A request that died with the server is sent again, as a client would,
@@ -23,9 +26,25 @@ type Server = { url: string; pid: number; stop(signal?: string): Promise<void> }
  * CRASH_SEED=<n> replays a run.
  */
 const SEED = Number(process.env.CRASH_SEED ?? 4_711)
-const ORDERS = 20
 const CAPTURES_PER_ORDER = 10
 const WORKERS = 5
+
+type GatewayCase = {
+  name: string
+  orders: number
+  driver(ctx: TestContext): GatewayDriver
+  place(ctx: TestContext, index: number): Promise<PlacedOrder>
+}
+
+const GATEWAYS: GatewayCase[] = [
+  { name: "captures-sandbox", orders: 20, driver: (ctx) => new SandboxDriver(ctx), place: (ctx) => placeOrder(ctx) },
+  {
+    name: "stripe-captures",
+    orders: 10,
+    driver: (ctx) => new StripeDriver(ctx),
+    place: (ctx, i) => placeStripeOrder(ctx, i % 2 === 0 ? "pm_card_visa" : "pm_card_mastercard"),
+  },
+]
 
 type Job = {
   key: string
@@ -39,10 +58,11 @@ type Job = {
   last?: { status: number; body: Json }
 }
 
-describe("captures across SIGKILLs of the server", () => {
+describe.each(GATEWAYS)("captures across SIGKILLs of the server ($name)", (gw) => {
   const ctx = testContext()
   const db = new Pool({ connectionString: ctx.databaseUrl, max: 3 })
-  const sandbox = new SandboxDriver(ctx)
+  const sandbox = gw.driver(ctx)
+  const ORDERS = gw.orders
   let server: Server | null = null
 
   afterAll(async () => {
@@ -54,7 +74,7 @@ describe("captures across SIGKILLs of the server", () => {
   it("ends with the ledger and the gateway in exact agreement", async () => {
     const started = Date.now()
     const rng = seededRandom(SEED)
-    const runId = `crash-${SEED.toString(36)}-${Date.now().toString(36)}`
+    const runId = `crash-${gw.name}-${SEED.toString(36)}-${Date.now().toString(36)}`
 
     // Orders through the suite's main server; the captures go to the one that gets killed.
     const payments: PlacedOrder[] = new Array(ORDERS)
@@ -64,7 +84,7 @@ describe("captures across SIGKILLs of the server", () => {
       async (i) => {
         for (let attempt = 1; ; attempt++) {
           try {
-            payments[i] = await placeOrder(ctx)
+            payments[i] = await gw.place(ctx, i)
             return
           } catch (err) {
             if (attempt >= 3) throw err
@@ -75,7 +95,7 @@ describe("captures across SIGKILLs of the server", () => {
     )
     const paymentIds = payments.map((p) => p.paymentId)
 
-    // 200 captures of 3.00–10.00, ten per order (at most 100.00 of each 110.00), shuffled.
+    // Captures of 3.00–10.00, ten per order (at most 100.00 of each 110.00), shuffled.
     const jobs: Job[] = []
     payments.forEach((payment, i) => {
       for (let n = 0; n < CAPTURES_PER_ORDER; n++) {
@@ -135,7 +155,7 @@ describe("captures across SIGKILLs of the server", () => {
       if (rng.chance(0.35)) {
         // Held at the gateway for a moment (below the client's 1.5 s timeout): a kill can land mid-call.
         stats.delayed += 1
-        await sandbox.addFault(`/v1/payments/${job.payment.paymentRef}/captures`, { kind: "delay", delayMs: rng.int(200, 900) })
+        await sandbox.addFault(sandbox.faultPath("capture", job.payment.paymentRef).path, { kind: "delay", delayMs: rng.int(200, 900) })
       }
       sent += 1
       inFlight += 1
@@ -283,7 +303,7 @@ describe("captures across SIGKILLs of the server", () => {
     ).rows[0].n
     console.log(
       [
-        `crash test (seed ${SEED}): ${jobs.length} captures on ${ORDERS} orders, ${sent} requests sent, ${(
+        `crash test, ${gw.name} (seed ${SEED}): ${jobs.length} captures on ${ORDERS} orders, ${sent} requests sent, ${(
           (Date.now() - started) / 1000
         ).toFixed(1)} s (driving ${driveSeconds.toFixed(1)} s)`,
         `  SIGKILLs: ${kills.length} (${kills.map((k) => `after ${k.afterRequests} req, ${k.inFlight} in flight, back in ${(k.restartMs / 1000).toFixed(1)} s`).join("; ")})`,
@@ -292,7 +312,7 @@ describe("captures across SIGKILLs of the server", () => {
         `  left to reconciliation: ${leftToReconciliation.length}; failed as never received and captured again: ${retried.length} (ledger failed rows: ${failedRows.length}: ${[
           ...new Set(failedRows.map((r) => r.error_code)),
         ].join(", ")})`,
-        `  final: ledger ${ledgerSucceeded.length} succeeded captures = sandbox ${gatewayCaptures.length}; violations: ${violations.length}`,
+        `  final: ledger ${ledgerSucceeded.length} succeeded captures = gateway ${gatewayCaptures.length}; violations: ${violations.length}`,
         ...violations.map((v) => `  ! [${v.kind}] ${v.detail}`),
       ].join("\n")
     )
