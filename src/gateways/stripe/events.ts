@@ -1,5 +1,19 @@
 import type Stripe from "stripe"
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Why a payload whose signature checked out is still not an event this endpoint
+ * can read, or null. Stripe sends every event as an object with a `type` and a
+ * `data.object`; anything else is refused rather than guessed at.
+ */
+export function eventShapeProblem(value: unknown): string | null {
+  if (!isRecord(value)) return "is not a JSON object"
+  if (typeof value.type !== "string" || value.type.length === 0) return "type: is missing or not a string"
+  if (!isRecord(value.data) || !isRecord(value.data.object)) return "data.object: is missing or not an object"
+  return null
+}
+
 /**
  * The PaymentIntent a Stripe event is about, or null for events the ledger
  * does not follow. The id is all that is read from the event: what happened is

@@ -25,6 +25,8 @@ export type RouteDef = {
   query: "list" | "expand" | "ignored"
   body?: BodySpec
   idempotency: boolean
+  /** Stripe's webhook: the request carries a Stripe-Signature over its bytes (signatures.ts), valid or not. */
+  signed?: boolean
   /** For a request with nothing wrong: what its target's state may refuse, whether it writes, what an answer must say. */
   outcome: (g: Given, w: World) => Partial<Expectation>
 }

@@ -24,6 +24,7 @@ import { refundRoutes } from "./refund-routes"
 import { reconcileRoutes } from "./reconcile-routes"
 import { orderRoutes } from "./order-routes"
 import { webhookRoutes } from "./webhook-routes"
+import { signatureArb, signatureHeader, type SignatureChoice } from "./signatures"
 
 export type Case = {
   route: string
@@ -51,6 +52,7 @@ export const ROUTE_NAMES = [
   // After the routes that capture and refund: a release closes its payment for them.
   "POST /admin/payments/:id/release",
   "POST /hooks/captures/mollie",
+  "POST /hooks/captures/stripe",
 ] as const
 
 export type RouteName = (typeof ROUTE_NAMES)[number]
@@ -93,6 +95,7 @@ export function caseArb(name: RouteName, w: World): fc.Arbitrary<Case> {
     body: anyBody(false),
     form,
     idempotencyKey: idempotencyArb,
+    signature: def.signed ? signatureArb(false) : fc.constant(undefined),
   })
   const focused = fc.record({
     auth: valid(admin, anyAuth),
@@ -102,6 +105,7 @@ export function caseArb(name: RouteName, w: World): fc.Arbitrary<Case> {
     body: anyBody(true),
     form,
     idempotencyKey: valid(goodKey, idempotencyArb),
+    signature: def.signed ? signatureArb(true) : fc.constant(undefined),
   })
   return fc.oneof(everything, focused).map((r) => build(def, w, r))
 }
@@ -144,7 +148,16 @@ export function metadataKeyExamples(name: RouteName, w: World): Case[] {
 function build(
   def: RouteDef,
   w: World,
-  r: { auth: Auth; target?: Target; query: Array<[string, string]>; transport: Transport; body: Val; form: Array<[string, string]>; idempotencyKey?: string }
+  r: {
+    auth: Auth
+    target?: Target
+    query: Array<[string, string]>
+    transport: Transport
+    body: Val
+    form: Array<[string, string]>
+    idempotencyKey?: string
+    signature?: SignatureChoice
+  }
 ): Case {
   const c: Collector = { reject: [], maybe: [] }
   const expect: Expectation = O.emptyExpectation()
@@ -183,6 +196,15 @@ function build(
     if (def.body && out.value) {
       def.body.check(c, out.value)
       body = out.value
+    }
+    if (def.signed) {
+      // Stripe sends JSON, and only JSON's parser keeps the bytes a signature is over.
+      if (!bytes || !/^application\/json\s*(;|$)/i.test(out.contentType ?? "")) {
+        c.reject.push({ what: `body: not an application/json body (${out.contentType ?? "none"})`, names: /body|content.type|json/i })
+      }
+      const signed = signatureHeader(r.signature ?? { kind: "none" }, w.ctx.stripeWebhookSecret, bytes)
+      if (signed.header !== undefined) headers["stripe-signature"] = signed.header
+      if (signed.problem) c.reject.push(signed.problem)
     }
   }
 

@@ -7,6 +7,7 @@ import { adminApi } from "../../../helpers/api"
 import { query } from "../../../helpers/db"
 import { eventually, placeMollieOrder } from "../../../helpers/mollie"
 import { placeOrder, type PlacedOrder, type TestContext } from "../../../helpers/store"
+import { placeStripeOrder, stripeSdk } from "../../../helpers/stripe"
 
 export type RealCapture = { id: string; paymentId: string; state: "succeeded" | "refunded" | "failed"; provider: "captures-sandbox" | "mollie" }
 export type RealPayment = { id: string; orderId: string; state: "fresh" | "part-captured" | "exhausted" | "declines" | "canceled" | "mollie"; provider: string }
@@ -20,6 +21,11 @@ export type World = {
   mollieRef: string
   /** A payment that exists at Mollie but belongs to no order of this store. */
   otherStoreMollieRef: string
+  /**
+   * Stripe's webhook: this store's Stripe payment (part captured) and its intent, and an intent
+   * at Stripe that belongs to no order here. Kept out of `payments` (the admin routes' targets).
+   */
+  stripe: { ref: string; paymentId: string; orderId: string; otherStoreRef: string }
   /** Real ids of other kinds of objects (a refund, a region, a gateway's capture…). */
   otherKinds: string[]
   /** The admin user's id (from the token), for forged tokens. */
@@ -40,7 +46,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     const res = await fetch(url, init)
     if (res.status >= 300) throw new Error(`${init.method} ${url}: HTTP ${res.status} ${await res.text()}`)
   }
-  for (const url of [ctx.sandboxUrl, ctx.mollieUrl, ctx.cloverUrl]) await control(`${url}/__control/faults`, { method: "DELETE" })
+  for (const url of [ctx.sandboxUrl, ctx.mollieUrl, ctx.cloverUrl, ctx.stripeUrl]) await control(`${url}/__control/faults`, { method: "DELETE" })
   await control(`${ctx.mollieUrl}/__control/config`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -76,6 +82,11 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     (s) => s === "succeeded"
   )
   if (settled !== "succeeded") throw new Error(`the Mollie capture did not settle (${settled})`)
+
+  // Stripe, part captured (its webhook's one known intent), and an intent of another store.
+  const stripe = await placeStripeOrder(ctx)
+  await ok("stripe capture", await api.post(`/admin/payments/${stripe.paymentId}/captures`, { amount: 1500 }))
+  const otherStripe = await stripeSdk(ctx).paymentIntents.create({ amount: 1000, currency: "eur", capture_method: "manual" })
 
   // A payment at Mollie that no order of this store knows: another shop's webhook target.
   const other = await fetch(`${ctx.mollieUrl}/v2/payments`, {
@@ -119,6 +130,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     orders: [fresh, fresh2, part, exhausted, declines, canceled, mollie].map((o) => o.orderId),
     mollieRef: mollie.paymentRef,
     otherStoreMollieRef,
+    stripe: { ref: stripe.paymentRef, paymentId: stripe.paymentId, orderId: stripe.orderId, otherStoreRef: otherStripe.id },
     otherKinds: [
       fullRefund.id,
       fullRefund.medusa_refund_id,

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/medusa"
 import { STRIPE_PROVIDER_ID } from "../../../../gateways/registry"
 import type { StripeGateway } from "../../../../gateways/stripe"
-import { intentOfEvent } from "../../../../gateways/stripe/events"
+import { eventShapeProblem, intentOfEvent } from "../../../../gateways/stripe/events"
 import { ledger } from "../../../request-context"
 
 /**
@@ -22,12 +22,27 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     res.status(404).json({ type: "not_found", code: "provider_not_configured", message: "stripe-captures is not configured" })
     return
   }
+  // Only Medusa's JSON body parser keeps the raw bytes the signature is over.
   const raw = (req as MedusaRequest & { rawBody?: Buffer }).rawBody
+  if (raw === undefined) {
+    const type = req.get("content-type") ?? "none"
+    res.status(400).json({
+      type: "invalid_data",
+      code: "invalid_body",
+      message: `body: Stripe sends each event as an application/json body; none was read from this request (Content-Type: ${type.slice(0, 100)})`,
+    })
+    return
+  }
   let event
   try {
-    event = (registered.gateway as StripeGateway).verifyEvent(raw ?? "", req.get("stripe-signature"))
+    event = (registered.gateway as StripeGateway).verifyEvent(raw, req.get("stripe-signature"))
   } catch (err) {
     res.status(400).json({ type: "invalid_data", code: "invalid_signature", message: `Stripe-Signature: ${(err as Error).message}` })
+    return
+  }
+  const problem = eventShapeProblem(event)
+  if (problem) {
+    res.status(400).json({ type: "invalid_data", code: "invalid_event", message: `body: is not a Stripe event (${problem})` })
     return
   }
   const intentId = intentOfEvent(event)
