@@ -76,9 +76,10 @@ export function isGatewayError(err: unknown): err is GatewayError {
 /**
  * mismatch: another amount; ambiguous: several candidates; incomplete: the list could not be read
  * to its end; late_success: an operation declared never received that the gateway took after all,
- * when the ledger has taken that money again since.
+ * when the ledger has taken that money again since; amount_unknown: the gateway shows the operation
+ * done but not for how much (Clover's charge without `amount_captured`).
  */
-export type LookupDiscrepancyReason = "mismatch" | "ambiguous" | "incomplete" | "late_success"
+export type LookupDiscrepancyReason = "mismatch" | "ambiguous" | "incomplete" | "late_success" | "amount_unknown"
 
 /** An operation the gateway showed, as the discrepancy names it to a person. */
 export type LookupCandidate = { id?: string; amount: number; status?: string; created?: string }
@@ -129,6 +130,11 @@ export type PaymentSnapshot = {
   currency: string
   amountAuthorized: number
   amountCaptured: number
+  /**
+   * The gateway shows money captured but not how much (Clover without `amount_captured`):
+   * `amountCaptured` is then 0 and means nothing; nothing may be derived from it.
+   */
+  capturedAmountUnknown?: true
   amountRefunded: number
   /** What the gateway still lets us capture. */
   amountCapturable: number
@@ -187,7 +193,8 @@ export type RefundResult = {
   status: GatewayOperationStatus
   gatewayRefundId?: string
   amount: number
-  currency: string
+  /** When the gateway names it (Clover's refund object does not); the ledger keeps the row's own. */
+  currency?: string
   errorCode?: string
   declineCode?: string
   message?: string

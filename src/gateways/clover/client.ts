@@ -58,6 +58,8 @@ export type PostOptions = {
   idempotencyKey: string
   /** Overrides the client's `clientIp` for this call. */
   clientIp?: string
+  /** false: an attempt that may have acted is not sent again (HttpCall.retryUnclear). Default true. */
+  retryUnclear?: boolean
 }
 
 export type CloverRequest = {
@@ -74,6 +76,7 @@ export type CloverRequest = {
    * (docs/gateways/clover.md#required-headers): fail before sending.
    */
   requiresClientIp?: boolean
+  retryUnclear?: boolean
 }
 
 const seg = (id: string): string => encodeURIComponent(id)
@@ -189,6 +192,7 @@ export class CloverClient {
             ? { "idempotency-key": req.idempotencyKey!, ...(clientIp ? { "x-forwarded-for": clientIp } : {}) }
             : undefined,
         body: req.method === "POST" ? req.body ?? {} : undefined,
+        retryUnclear: req.retryUnclear,
       },
       guard
     )

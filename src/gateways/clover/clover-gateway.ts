@@ -22,6 +22,7 @@ import {
   CloverApiError,
   asOutcomeUnknown,
   capturedAmountOf,
+  capturedByOurRequest,
   chargeIdOfCapture,
   declinedAuthorization,
   declinedCapture,
@@ -147,18 +148,27 @@ export class CloverGateway implements PaymentGateway {
       if (hasCode(err, "charge_already_captured")) return this.alreadyCaptured(req, err)
       throw err
     }
-    const result = toCaptureResult(charge, req.amount)
-    // A 200 whose body does not show the capture (Clover's own sample does this; assumed 7 in
-    // docs/gateways/clover.md): trust a fresh GET instead; if that does not show it either, the
-    // capture stays pending.
-    if (result.status !== "pending") return result
-    return toCaptureResult(await confirm(() => this.client.getCharge(req.paymentRef)), req.amount)
+    const result = capturedByOurRequest(charge, req.amount)
+    if (result) return result
+    // A 200 whose body contradicts it (a failed charge, another captured amount): what happened
+    // is for the reconciler's lookup and a person, not for this answer.
+    throw asOutcomeUnknown(
+      new CloverApiError({
+        type: "api_error",
+        code: "capture_answer_inconsistent",
+        httpStatus: 200,
+        message: `Clover answered the capture of ${req.amount} on charge ${req.paymentRef} with a charge that shows ${
+          charge.status === "failed" ? "status failed" : `amount_captured ${String(charge.amount_captured)}`
+        }.`,
+      })
+    )
   }
 
   private async alreadyCaptured(req: CaptureRequest, err: CloverApiError): Promise<CaptureResult> {
     const charge = await confirm(() => this.client.getCharge(req.paymentRef))
     const captured = capturedAmountOf(charge)
-    if (captured >= req.amount) {
+    // Captured for an amount Clover does not show: a discrepancy, judged by matchCapture.
+    if (captured === null || captured >= req.amount) {
       // Ours only at our amount: a larger capture was made by another request. That is a
       // discrepancy (thrown, outcome unknown: the row stays requested for a person), not a success.
       const mine = settle(matchCapture(charge, { amount: req.amount }), (c) => toCaptureResult(c, req.amount))
@@ -174,8 +184,12 @@ export class CloverGateway implements PaymentGateway {
   }
 
   /**
-   * `POST /v1/refunds { charge, amount }`. Our idempotency key is also stored in the refund's
-   * metadata so `retrieveRefund` can find the refund without its id.
+   * `POST /v1/refunds { charge, amount }`, sent once. Clover documents its idempotency key for
+   * creating charges only (docs/gateways/clover.md#idempotency), so a refund whose answer was lost
+   * is never sent again blindly: the charge's refunds are looked up at once; ours found there
+   * settles the call, anything else leaves the outcome unknown (the row waits for the reconciler,
+   * which looks again once the request can no longer be on its way, and for the operator). Our
+   * key also goes into the refund's metadata, which helps the lookup where Clover keeps it.
    */
   async refund(req: CloverRefundRequest): Promise<RefundResult> {
     assertCents(req.amount)
@@ -185,11 +199,13 @@ export class CloverGateway implements PaymentGateway {
       metadata: { [REFUND_KEY_METADATA]: req.idempotencyKey },
     }
     if (req.reason !== undefined && REFUND_REASONS.has(req.reason)) body.reason = req.reason as CreateRefundBody["reason"]
+    const sentAt = Date.now()
     try {
-      const refund = await this.client.createRefund(body, { idempotencyKey: req.idempotencyKey, clientIp: req.clientIp })
-      return toRefundResult(refund)
+      const refund = await this.client.createRefund(body, { idempotencyKey: req.idempotencyKey, clientIp: req.clientIp, retryUnclear: false })
+      return toRefundResult(refund, req.currency)
     } catch (err) {
       if (isDecline(err)) return declinedRefund(err, req)
+      if (isGatewayError(err) && err.outcomeUnknown) return this.refundAfterUnclearAnswer(req, sentAt, err)
       if (hasCode(err, "charge_already_refunded")) {
         // Possibly ours, answered late: only a refund carrying our key counts as success.
         const mine = await confirm(() =>
@@ -199,6 +215,23 @@ export class CloverGateway implements PaymentGateway {
       }
       throw err
     }
+  }
+
+  /**
+   * Looks for the refund an unclear attempt may have made. Found (by our key, or alone on the
+   * documented fields): that is the answer. Not found, ambiguous, or the list unreadable: the
+   * original error, outcome unknown; not found right now proves nothing, as the request may still
+   * be on its way.
+   */
+  private async refundAfterUnclearAnswer(req: CloverRefundRequest, sentAt: number, unclear: Error): Promise<RefundResult> {
+    let found: RefundResult | null
+    try {
+      found = await this.findRefund({ chargeId: req.paymentRef, key: req.idempotencyKey, amount: req.amount, requestedAt: sentAt })
+    } catch {
+      throw unclear
+    }
+    if (found) return found
+    throw unclear
   }
 
   /**
@@ -212,7 +245,7 @@ export class CloverGateway implements PaymentGateway {
    */
   async cancel(paymentRef: string, idempotencyKey: string): Promise<PaymentSnapshot> {
     const before = await this.client.getCharge(paymentRef)
-    if (before.status !== "succeeded" || capturedAmountOf(before) > 0 || isReleased(before)) {
+    if (before.status !== "succeeded" || capturedAmountOf(before) !== 0 || isReleased(before)) {
       return toPaymentSnapshot(before)
     }
     try {

@@ -67,11 +67,21 @@ export const refundCandidate = (refund: CloverRefund): LookupCandidate => ({
 
 /**
  * The capture a charge shows, checked against what the row asked for. Without an amount (a caller
- * that does not say) any capture is taken, as before.
+ * that does not say) any capture is taken, as before. A charge that says it is captured without
+ * saying for how much cannot be matched: a discrepancy for a person, never ours at our amount.
  */
 export function matchCapture(charge: CloverCharge, want: { amount?: number }): LookupVerdict<CloverCharge> {
   const captured = capturedAmountOf(charge)
   if (captured === 0) return { kind: "none" }
+  if (captured === null) {
+    return discrepancy(
+      "amount_unknown",
+      `Clover shows charge ${charge.id} captured but not for how much (no amount_captured)` +
+        (want.amount === undefined ? "" : `; this capture asked for ${want.amount}`) +
+        ". Whether it was this request's capture cannot be told: the capture is left as it is for someone to check the charge in Clover.",
+      [{ id: captureIdOf(charge.id), amount: want.amount ?? 0, status: "succeeded" }]
+    )
+  }
   if (want.amount === undefined || captured === want.amount) return { kind: "match", item: charge, by: "charge" }
   return discrepancy(
     "mismatch",

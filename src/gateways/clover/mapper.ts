@@ -33,14 +33,15 @@ export const chargeIdOfCapture = (captureId: string): string =>
 // --- amounts and statuses ----------------------------------------------------------------------
 
 /**
- * What the charge shows as captured. Both signals are required (`captured` and the amount):
- * Clover's own capture sample answers `captured: false` (docs/gateways/clover.md, assumed 7), so
- * a body that does not say `captured: true` is not taken as proof of a capture. An auto-captured
- * charge may lack `amount_captured`; then the whole amount was captured (assumed 8).
+ * What a charge read with GET shows as captured: 0 while it does not say `captured: true`; its
+ * `amount_captured` when it carries one; null (unknown) when it says captured without saying how
+ * much. `amount_captured` appears in one sample of Clover's (the split-shipment page) and in no
+ * field table, so its absence is "unknown", never "the whole charge": taking the whole charge would
+ * book money that may never have been taken (docs/gateways/clover.md#the-charge-object).
  */
-export function capturedAmountOf(charge: Pick<CloverCharge, "captured" | "amount_captured" | "amount">): number {
+export function capturedAmountOf(charge: Pick<CloverCharge, "captured" | "amount_captured">): number | null {
   if (charge.captured !== true) return 0
-  return isAmount(charge.amount_captured) && charge.amount_captured > 0 ? charge.amount_captured : charge.amount
+  return isAmount(charge.amount_captured) && charge.amount_captured > 0 ? charge.amount_captured : null
 }
 
 /**
@@ -60,6 +61,7 @@ export function mapChargeStatus(charge: CloverCharge): PaymentSnapshot["status"]
   if (status === "failed") return "failed"
   if (status !== "succeeded" || charge.paid === false) return "requires_more"
   const captured = capturedAmountOf(charge)
+  if (captured === null) return "captured"
   if (captured === 0) return isReleased(charge) ? "canceled" : "authorized"
   if ((charge.amount_refunded ?? 0) >= captured) return "refunded"
   return captured < charge.amount ? "partially_captured" : "captured"
@@ -76,15 +78,17 @@ export function mapRefundStatus(status: unknown): GatewayOperationStatus {
 
 export function toPaymentSnapshot(charge: CloverCharge): PaymentSnapshot {
   const status = mapChargeStatus(charge)
-  const captured = capturedAmountOf(charge)
+  const shown = capturedAmountOf(charge)
+  const captured = shown ?? 0
   return {
     paymentRef: charge.id,
     status,
     currency: charge.currency.toLowerCase(),
     amountAuthorized: status === "failed" ? 0 : charge.amount,
     amountCaptured: captured,
+    ...(shown === null ? { capturedAmountUnknown: true as const } : {}),
     // Refunding an uncaptured charge only releases the hold: no money went back.
-    amountRefunded: captured > 0 ? Math.min(charge.amount_refunded ?? 0, captured) : 0,
+    amountRefunded: shown === null ? charge.amount_refunded ?? 0 : captured > 0 ? Math.min(charge.amount_refunded ?? 0, captured) : 0,
     amountCapturable: status === "authorized" ? charge.amount : 0,
     declineCode: status === "failed" ? charge.failure_code ?? undefined : undefined,
     message: charge.failure_message ?? charge.warning_message ?? undefined,
@@ -92,19 +96,35 @@ export function toPaymentSnapshot(charge: CloverCharge): PaymentSnapshot {
   }
 }
 
+const captureBase = (charge: CloverCharge) => ({
+  gatewayCaptureId: captureIdOf(charge.id),
+  gatewayTransactionId: charge.ref_num ?? undefined,
+  token: charge.auth_code ?? undefined,
+  currency: charge.currency.toLowerCase(),
+  raw: charge,
+})
+
 /**
- * The capture a charge shows. `requested` is what we asked for; it is reported while the
- * charge does not (yet) show a capture, which is "pending" (ask again), never "succeeded".
+ * Clover's 200 to our capture of `requested` (docs/gateways/clover.md#capture): a 200 "returns
+ * the charge object with any captured value set to true", so the answer itself is the proof, for
+ * the amount we sent; its body's `captured` flag is not read (Clover's own sample says `false`).
+ * null when the body contradicts that: a failed charge, or an `amount_captured` other than ours.
+ */
+export function capturedByOurRequest(charge: CloverCharge, requested: number): CaptureResult | null {
+  if (charge.status === "failed") return null
+  if (isAmount(charge.amount_captured) && charge.amount_captured > 0 && charge.amount_captured !== requested) return null
+  return { ...captureBase(charge), status: "succeeded", amount: requested }
+}
+
+/**
+ * The capture a charge read with GET shows (a lookup). `requested` is what we asked for; it is
+ * reported while the charge does not show a capture, which is "pending" (ask again), never
+ * "succeeded". A charge that shows a capture of an unknown amount is for `matchCapture` to judge,
+ * never passed here.
  */
 export function toCaptureResult(charge: CloverCharge, requested?: number): CaptureResult {
-  const captured = capturedAmountOf(charge)
-  const base = {
-    gatewayCaptureId: captureIdOf(charge.id),
-    gatewayTransactionId: charge.ref_num ?? undefined,
-    token: charge.auth_code ?? undefined,
-    currency: charge.currency.toLowerCase(),
-    raw: charge,
-  }
+  const captured = capturedAmountOf(charge) ?? 0
+  const base = captureBase(charge)
   if (captured > 0) return { ...base, status: "succeeded", amount: captured }
   if (charge.status === "failed") {
     return {
@@ -118,13 +138,14 @@ export function toCaptureResult(charge: CloverCharge, requested?: number): Captu
   return { ...base, status: "pending", amount: requested ?? charge.amount }
 }
 
-export function toRefundResult(refund: CloverRefund): RefundResult {
+/** `currency`: the charge's, for refunds that do not name theirs (Clover's documented refund object does not). */
+export function toRefundResult(refund: CloverRefund, currency?: string): RefundResult {
   const status = mapRefundStatus(refund.status)
   return {
     status,
     gatewayRefundId: refund.id,
     amount: refund.amount,
-    currency: refund.currency.toLowerCase(),
+    currency: (refund.currency ?? currency)?.toLowerCase(),
     errorCode: status === "failed" ? refund.failure_reason ?? undefined : undefined,
     raw: refund,
   }
@@ -205,13 +226,14 @@ export function isChargeWire(value: unknown): value is CloverCharge {
   )
 }
 
+/** Clover's refund object is `{ id, object, amount, charge, created, status }`: no currency, no metadata. */
 export function isRefundWire(value: unknown): value is CloverRefund {
   return (
     isRecord(value) &&
     typeof value.id === "string" &&
     value.id !== "" &&
     typeof value.charge === "string" &&
-    typeof value.currency === "string" &&
+    (value.currency === undefined || typeof value.currency === "string") &&
     typeof value.status === "string" &&
     isAmount(value.amount)
   )

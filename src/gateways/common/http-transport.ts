@@ -45,6 +45,13 @@ export type HttpCall = {
   headers?: Record<string, string>
   /** Sent as JSON when not undefined. */
   body?: unknown
+  /**
+   * false: an attempt that may have acted (outcome unknown) is not sent again; its error is
+   * thrown for the caller to find out first. For calls whose idempotency key the gateway does not
+   * promise to honour (Clover's refunds), where a blind resend could move money twice. Failures
+   * that prove nothing happened (no connection, 429) are still retried. Default true.
+   */
+  retryUnclear?: boolean
 }
 
 export type HttpResult<T> = {
@@ -52,6 +59,13 @@ export type HttpResult<T> = {
   data: T
   /** The gateway replayed a stored response for this idempotency key (`Idempotent-Replayed: true`). */
   replayed: boolean
+}
+
+/** Carries an unclear attempt's error out of the retry policy, which retries gateway errors only. */
+class StopRetrying extends Error {
+  constructor(readonly error: GatewayError) {
+    super(error.message)
+  }
 }
 
 /** undefined for an empty or non-JSON body (JSON.parse never returns undefined). */
@@ -98,11 +112,15 @@ export class HttpTransport {
         try {
           return await this.attempt(call, guard)
         } catch (err) {
-          if (isGatewayError(err) && err.outcomeUnknown) uncertain = true
+          if (isGatewayError(err) && err.outcomeUnknown) {
+            if (call.retryUnclear === false) throw new StopRetrying(err)
+            uncertain = true
+          }
           throw err
         }
       })
     } catch (err) {
+      if (err instanceof StopRetrying) throw err.error
       if (uncertain && isGatewayError(err) && !err.outcomeUnknown && !this.#errors.isDecline(err)) {
         throw (this.#errors.asOutcomeUnknown ?? withUnknownOutcome)(err)
       }

@@ -181,7 +181,9 @@ export class Reconciliation {
     return this.ctx.write(async (m) => {
       const locked = await lockPayment(m, paymentId)
       const totals = await this.ctx.totalsOf(m, locked)
-      if (totals.pending > 0) return null
+      // In-flight rows may still explain it; a gateway that does not say how much it captured
+      // (Clover without amount_captured) gives nothing to record.
+      if (totals.pending > 0 || snapshot.capturedAmountUnknown) return null
       const unknown = snapshot.amountCaptured - totals.captured
       if (unknown <= 0) return null
       const repo = m.getRepository(Capture)

@@ -129,26 +129,21 @@ describe("CloverGateway with scripted answers", () => {
     expect(result).toMatchObject({ status: "failed", declineCode: "insufficient_funds", errorCode: "card_declined" })
   })
 
-  it("a 200 capture whose body does not show the capture is checked with a fresh GET", async () => {
-    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
-    const { fetchFn, seen } = scripted(json(200, notShown), json(200, CHARGE))
+  it("a 200 to our capture is the capture of the amount we sent, even when its body says captured: false (Clover's own sample)", async () => {
+    const asInTheSample = { ...CHARGE, captured: false, amount_captured: undefined }
+    const { fetchFn, seen } = scripted(json(200, asInTheSample))
     const result = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" })
-    expect(seen.map((s) => s.method)).toEqual(["POST", "GET"])
-    expect(result).toMatchObject({ status: "succeeded", amount: 400 })
+    expect(seen.map((s) => s.method)).toEqual(["POST"])
+    expect(result).toMatchObject({ status: "succeeded", amount: 400, gatewayCaptureId: "CH0000000001A:capture" })
   })
 
-  it("…and stays pending when the GET does not show it either", async () => {
-    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
-    const { fetchFn } = scripted(json(200, notShown), json(200, notShown))
-    const result = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" })
-    expect(result).toMatchObject({ status: "pending", amount: 400 })
-  })
-
-  it("if that confirming GET fails, the capture's outcome is unknown, not failed", async () => {
-    const notShown = { ...CHARGE, captured: false, amount_captured: 0 }
-    const { fetchFn } = scripted(json(200, notShown), json(404, { error: { type: "invalid_request_error", code: "resource_missing" } }))
+  it.each([
+    ["another amount_captured", { ...CHARGE, captured: true, amount_captured: 399 }, /amount_captured 399/],
+    ["a failed charge", { ...CHARGE, status: "failed" }, /status failed/],
+  ])("a 200 whose body shows %s leaves the outcome unknown", async (_what, body, message) => {
+    const { fetchFn } = scripted(json(200, body))
     const err = await gw(fetchFn).capture({ paymentRef: "CH0000000001A", amount: 400, currency: "usd", idempotencyKey: "k" }).catch((e) => e)
-    expect(err).toMatchObject({ code: "resource_missing", outcomeUnknown: true })
+    expect(err).toMatchObject({ code: "capture_answer_inconsistent", outcomeUnknown: true, message: expect.stringMatching(message) })
   })
 
   it("charge_already_captured, then the GET fails → outcomeUnknown", async () => {
@@ -194,5 +189,63 @@ describe("CloverGateway with scripted answers", () => {
     expect(err).toBeInstanceOf(GatewayError)
     expect(err).not.toBeInstanceOf(GatewayLookupDiscrepancy)
     expect(err.code).toBe("malformed_response")
+  })
+})
+
+/**
+ * Clover documents its idempotency key for creating charges only: a refund whose answer was lost
+ * is looked up before anything else, and never sent a second time by the client.
+ */
+describe("a refund with an unclear answer is looked up, never re-sent blindly", () => {
+  const gw = (fetchFn: typeof fetch) =>
+    new CloverGateway({ privateKey: KEY, baseUrl: "http://clover.test", clientIp: "192.0.2.1", maxRetries: 2, initialBackoffMs: 1, maxBackoffMs: 2, fetch: fetchFn })
+  const req = { paymentRef: "CH1", amount: 700, currency: "usd", idempotencyKey: "ref_1" }
+  // As Clover documents a refund: no currency, no metadata.
+  const documented = (id: string, amount: number, created = Date.now()) => ({ id, object: "refund", amount, charge: "CH1", created, status: "succeeded" })
+  const list = (...data: unknown[]) => json(200, { object: "list", has_more: false, data })
+  const reset = () => {
+    throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } })
+  }
+
+  it.each([
+    ["a timeout", timeout],
+    ["a lost connection", reset],
+    ["a 503", json(503, { error: { type: "api_error" } })],
+    ["a 200 that cannot be read", () => new Response("{\"id\":", { status: 200 })],
+  ])("after %s: one POST, then the list; ours found on Clover's documented fields settles it", async (_what, unclear) => {
+    const { fetchFn, seen } = scripted(unclear, list(documented("R2", 50), documented("R1", 700)))
+    const result = await gw(fetchFn).refund(req)
+    expect(seen.map((s) => `${s.method} ${new URL(s.url).pathname}`)).toEqual(["POST /v1/refunds", "GET /v1/refunds"])
+    expect(result).toMatchObject({ status: "succeeded", gatewayRefundId: "R1", amount: 700, currency: undefined })
+  })
+
+  it("not in the list: the outcome stays unknown and nothing is sent again", async () => {
+    const { fetchFn, seen } = scripted(timeout, list(documented("R2", 50)))
+    const err = await gw(fetchFn).refund(req).catch((e) => e)
+    expect(err).toMatchObject({ code: "timeout", outcomeUnknown: true })
+    expect(seen.filter((s) => s.method === "POST")).toHaveLength(1)
+  })
+
+  it("two that fit: unknown, nothing sent again", async () => {
+    const { fetchFn, seen } = scripted(timeout, list(documented("R2", 700), documented("R1", 700)))
+    await expect(gw(fetchFn).refund(req)).rejects.toMatchObject({ outcomeUnknown: true })
+    expect(seen.filter((s) => s.method === "POST")).toHaveLength(1)
+  })
+
+  it("the lookup fails too: the refund's own unclear error, not the lookup's", async () => {
+    const { fetchFn, seen } = scripted(timeout, json(500, { error: { type: "api_error" } }))
+    await expect(gw(fetchFn).refund(req)).rejects.toMatchObject({ code: "timeout", outcomeUnknown: true })
+    expect(seen.filter((s) => s.method === "POST")).toHaveLength(1)
+  })
+
+  it("what proves nothing happened is still retried: a 429, then the refund", async () => {
+    const { fetchFn, seen } = scripted(json(429, { error: { type: "rate_limit_error", code: "rate_limit" } }, { "retry-after": "0" }), json(200, documented("R1", 700)))
+    expect(await gw(fetchFn).refund(req)).toMatchObject({ status: "succeeded", gatewayRefundId: "R1", currency: "usd" })
+    expect(seen.map((s) => s.method)).toEqual(["POST", "POST"])
+  })
+
+  it("a refund answered without currency takes the payment's", async () => {
+    const { fetchFn } = scripted(json(200, documented("R1", 700)))
+    expect(await gw(fetchFn).refund(req)).toMatchObject({ status: "succeeded", currency: "usd" })
   })
 })

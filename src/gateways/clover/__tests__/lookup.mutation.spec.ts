@@ -76,9 +76,17 @@ describe("matchCapture", () => {
     })
   })
 
-  it("an auto-captured charge without amount_captured is captured in full", () => {
+  it("a charge captured without amount_captured is a discrepancy (amount unknown), never ours at our amount", () => {
     const c = charge({ captured: true, amount_captured: undefined })
-    expect(matchCapture(c, { amount: 5000 })).toStrictEqual({ kind: "match", item: c, by: "charge" })
+    expect(matchCapture(c, { amount: 5000 })).toStrictEqual({
+      kind: "discrepancy",
+      reason: "amount_unknown",
+      message:
+        "Clover shows charge CH1 captured but not for how much (no amount_captured); this capture asked for 5000. " +
+        "Whether it was this request's capture cannot be told: the capture is left as it is for someone to check the charge in Clover.",
+      candidates: [{ id: "CH1:capture", amount: 5000, status: "succeeded" }],
+    })
+    expect(matchCapture(c, {})).toMatchObject({ kind: "discrepancy", reason: "amount_unknown", candidates: [{ amount: 0 }] })
     expect(matchCapture(charge(), {})).toStrictEqual({ kind: "none" })
   })
 })

@@ -77,15 +77,17 @@ describe("capture ids", () => {
 })
 
 describe("capturedAmountOf", () => {
-  it.each<[string, Partial<CloverCharge>, number]>([
+  // Clover documents amount_captured in one sample only: without a usable one the amount is unknown
+  // (null), never the whole charge (which booked money that may never have been taken).
+  it.each<[string, Partial<CloverCharge>, number | null]>([
     ["not captured", { amount_captured: 700 }, 0],
     ["captured undefined", { captured: undefined, amount_captured: 700 }, 0],
     ["captured, amount given", { captured: true, amount_captured: 700 }, 700],
     ["captured, 1 cent", { captured: true, amount_captured: 1 }, 1],
-    ["captured, amount 0 → all of it", { captured: true, amount_captured: 0 }, 1000],
-    ["captured, amount absent → all of it", { captured: true, amount_captured: undefined }, 1000],
-    ["captured, amount fractional → all of it", { captured: true, amount_captured: 7.5 }, 1000],
-    ["captured, amount negative → all of it", { captured: true, amount_captured: -5 }, 1000],
+    ["captured, amount 0 → unknown", { captured: true, amount_captured: 0 }, null],
+    ["captured, amount absent → unknown", { captured: true, amount_captured: undefined }, null],
+    ["captured, amount fractional → unknown", { captured: true, amount_captured: 7.5 }, null],
+    ["captured, amount negative → unknown", { captured: true, amount_captured: -5 }, null],
   ])("%s", (_, over, expected) => {
     expect(capturedAmountOf(charge(over))).toBe(expected)
   })
@@ -490,7 +492,8 @@ describe("shape checks", () => {
     ["empty id", { ...refund(), id: "" }, false],
     ["no id", { ...refund(), id: undefined }, false],
     ["no charge", { ...refund(), charge: 5 }, false],
-    ["no currency", { ...refund(), currency: undefined }, false],
+    ["no currency (Clover's documented refund object has none)", { ...refund(), currency: undefined }, true],
+    ["a currency that is not text", { ...refund(), currency: 840 }, false],
     ["no status", { ...refund(), status: undefined }, false],
     ["fractional amount", { ...refund(), amount: 0.5 }, false],
     ["negative amount", { ...refund(), amount: -1 }, false],

@@ -100,10 +100,10 @@ describe("captures derived from the charge", () => {
     expect(chargeIdOfCapture("ABC")).toBe("ABC")
   })
 
-  it.each<[string, Partial<CloverCharge>, number]>([
+  it.each<[string, Partial<CloverCharge>, number | null]>([
     ["not captured", {}, 0],
     ["captured amount", { captured: true, amount_captured: 700 }, 700],
-    ["captured, amount missing → whole charge", { captured: true, amount_captured: undefined }, 1100],
+    ["captured, amount missing → unknown, not the whole charge", { captured: true, amount_captured: undefined }, null],
     ["amount without flag", { amount_captured: 700 }, 0],
   ])("capturedAmountOf: %s", (_name, over, expected) => {
     expect(capturedAmountOf(charge(over))).toBe(expected)
