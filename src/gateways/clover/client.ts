@@ -53,6 +53,13 @@ export type CloverClientOptions = TransportOptions & {
 
 const CLOVER_INITIAL_BACKOFF_MS = 250
 
+/**
+ * Clover's advice for a 429 (docs/gateways/clover.md#rate-limits): "pause for one second before
+ * making another API request", then back off exponentially. Only its concurrent-limit 429s name a
+ * `retry-after`, which wins when present.
+ */
+export const CLOVER_RATE_LIMIT_PAUSE_MS = 1000
+
 /** Per-call options of a POST. */
 export type PostOptions = {
   idempotencyKey: string
@@ -121,6 +128,7 @@ export class CloverClient {
     this.#transport = new HttpTransport({
       ...transport,
       jitter: "full",
+      rateLimitPauseMs: CLOVER_RATE_LIMIT_PAUSE_MS,
       // The key is only written into this header; errors never contain it.
       headers: {
         Authorization: `Bearer ${privateKey}`,

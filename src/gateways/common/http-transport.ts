@@ -33,6 +33,7 @@ export type HttpTransportConfig = ResolvedTransportOptions & {
   /** Sent on every request (Authorization, Accept, …). */
   headers: Record<string, string>
   jitter: RetrySettings["jitter"]
+  rateLimitPauseMs?: RetrySettings["rateLimitPauseMs"]
   errors: TransportErrorMapping
 }
 
@@ -95,6 +96,7 @@ export class HttpTransport {
       maxBackoffMs: config.maxBackoffMs,
       maxRetryAfterMs: config.maxRetryAfterMs,
       jitter: config.jitter,
+      rateLimitPauseMs: config.rateLimitPauseMs,
     })
     this.#errors = config.errors
   }

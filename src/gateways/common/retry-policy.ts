@@ -28,6 +28,20 @@ export type RetrySettings = {
    * ceiling. Each client keeps the one it shipped with.
    */
   jitter: "decorrelated" | "full"
+  /**
+   * A gateway that asks for a fixed pause after a 429 without `Retry-After` (Clover: "pause for one
+   * second before making another API request", then "exponentially increase the time between API
+   * requests"): the first wait is this long, each next one twice the last, up to `maxRetryAfterMs`.
+   * Unset: such a 429 backs off like any other retryable failure.
+   */
+  rateLimitPauseMs?: number
+}
+
+/** The wait after a 429 that named no Retry-After, when the gateway documents one (RetrySettings.rateLimitPauseMs). */
+export function rateLimitPause(settings: Pick<RetrySettings, "rateLimitPauseMs" | "maxRetryAfterMs">, error: unknown, attempt: number): number | undefined {
+  if (settings.rateLimitPauseMs === undefined || !isGatewayError(error)) return undefined
+  if (error.type !== "rate_limit_error" || error.retryAfterMs !== undefined) return undefined
+  return Math.min(settings.maxRetryAfterMs, settings.rateLimitPauseMs * 2 ** Math.max(0, attempt - 1))
 }
 
 /** Exponential backoff, except that a `Retry-After` the gateway sent wins. */
@@ -56,6 +70,8 @@ function fullJitterBackoff(settings: RetrySettings): DelegateBackoff<IRetryBacko
   return new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
     const failure = "error" in context.result ? context.result.error : undefined
     if (isGatewayError(failure) && failure.retryAfterMs !== undefined) return failure.retryAfterMs
+    const pause = rateLimitPause(settings, failure, context.attempt)
+    if (pause !== undefined) return pause
     const ceiling = Math.min(settings.maxBackoffMs, settings.initialBackoffMs * 2 ** Math.max(0, context.attempt - 1))
     return Math.round(Math.random() * ceiling)
   })

@@ -249,3 +249,13 @@ describe("a refund with an unclear answer is looked up, never re-sent blindly", 
     expect(await gw(fetchFn).refund(req)).toMatchObject({ status: "succeeded", currency: "usd" })
   })
 })
+
+describe("a 429 without Retry-After", () => {
+  it("waits Clover's one second before the next attempt (was 0–250 ms)", async () => {
+    const { fetchFn, seen } = scripted(json(429, { error: { type: "rate_limit_error", code: "rate_limit" } }), json(200, CHARGE))
+    const started = Date.now()
+    await client(fetchFn).getCharge("CH0000000001A")
+    expect(seen).toHaveLength(2)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990)
+  })
+})
