@@ -134,7 +134,7 @@ async function main() {
         })
       },
     })
-    const viaClover = await placeOrder(store, ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    const viaClover = await placeOrder(store, ctx, { provider: "clover", currency: "usd", source: `clv_test_visa-demo${Date.now().toString(36)}` })
     // The shopper confirms the PaymentIntent with a test card, as Stripe.js would with its client secret.
     const viaStripe = await placeOrder(store, ctx, {
       provider: "stripe-captures",

@@ -1,5 +1,5 @@
 import { adminApi, gatewayOperations } from "../helpers/api"
-import { cloverCharge } from "../helpers/clover"
+import { cloverCharge, cloverToken } from "../helpers/clover"
 import { query } from "../helpers/db"
 import { eventually, mollieControl, molliePayment, placeMollieOrder } from "../helpers/mollie"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
@@ -27,7 +27,7 @@ describe("Medusa's view after the authorization closes", () => {
   describe("Clover: a partial capture releases the rest", () => {
     let order: PlacedOrder
     it("shows the captured 10.00 of 121.00 as paid and refundable, and keeps the authorization in the ledger", async () => {
-      order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+      order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
       const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 1000 })
       expect(res.status).toBe(201)
       expect(res.body.capture.status).toBe("succeeded")

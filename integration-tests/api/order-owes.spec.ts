@@ -1,5 +1,5 @@
 import { adminApi, sandboxPayment } from "../helpers/api"
-import { cloverCharge } from "../helpers/clover"
+import { cloverCharge, cloverToken } from "../helpers/clover"
 import { capturesOf, fulfill } from "../helpers/fulfillment"
 import { eventually, mollieOperations, placeMollieOrder } from "../helpers/mollie"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
@@ -109,7 +109,7 @@ describe("what the order owes", () => {
 
   it("Clover (one capture per charge): after the edit the capture takes what the order owes, and the rest is released", async () => {
     // United States: 10 % tax on the mug and the shipping. 2 × 110.00 + 11.00 = 231.00; after the edit 121.00.
-    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa", quantity: 2 })
+    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken(), quantity: 2 })
     expect(order.total).toBe(23100)
     await editToOneUnit(order.orderId, -11000)
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, {})

@@ -1,5 +1,5 @@
 import { adminApi } from "../helpers/api"
-import { cloverCharge, cloverControl } from "../helpers/clover"
+import { cloverCharge, cloverControl, cloverToken } from "../helpers/clover"
 import { ledgerFingerprint, query } from "../helpers/db"
 import { placeOrder, testContext, type PlacedOrder } from "../helpers/store"
 
@@ -22,7 +22,7 @@ describe("Clover: auth-only charges captured through the ledger", () => {
   let order: PlacedOrder
   let orderView: Json
   it("authorizes an auth-only charge when the cart completes", async () => {
-    order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
     orderView = (await api.get(`/admin/orders/${order.orderId}`)).body.order
     expect(orderView.tax_total).toBe(1100) // 10 % of 100.00 + 10.00 shipping
     expect(order.total).toBe(12100)
@@ -72,7 +72,7 @@ describe("Clover: auth-only charges captured through the ledger", () => {
     const declining = await placeOrder(ctx, {
       provider: "clover",
       currency: "usd",
-      source: "clv_test_capture_decline_insufficient_funds",
+      source: cloverToken("capture_decline_insufficient_funds"),
     })
     const res = await api.post(`/admin/payments/${declining.paymentId}/captures`, { amount: 1000 })
     expect(res.status).toBe(422)
@@ -87,13 +87,13 @@ describe("Clover: auth-only charges captured through the ledger", () => {
   })
 
   it("refuses a cart whose card is declined, with the decline code", async () => {
-    await expect(placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_decline_card_declined" })).rejects.toThrow(
+    await expect(placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken("decline_card_declined") })).rejects.toThrow(
       /card_declined/
     )
   })
 
   it("settles a capture whose response was lost without capturing twice", async () => {
-    const lost = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    const lost = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
     await cloverControl(ctx, "POST", "faults", {
       faults: [{ kind: "lost_response", match: { method: "POST", path: `/v1/charges/${lost.paymentRef}/capture` }, times: 3 }],
     })

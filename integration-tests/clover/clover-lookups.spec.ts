@@ -1,5 +1,5 @@
 import { adminApi } from "../helpers/api"
-import { cloverApi, cloverCharge, cloverControl } from "../helpers/clover"
+import { cloverApi, cloverCharge, cloverControl, cloverToken } from "../helpers/clover"
 import { query } from "../helpers/db"
 import { placeOrder, testContext } from "../helpers/store"
 
@@ -23,7 +23,7 @@ describe("Clover: reconciliation settles only what is ours", () => {
   afterEach(() => cloverControl(ctx, "DELETE", "faults"))
 
   it("a capture of 3 000 made in Clover does not settle our 5 000: left requested, reported under discrepancies, 409 on the capture's route", async () => {
-    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
     // Every attempt is cut before Clover acts: our capture's outcome is unknown.
     await cloverControl(ctx, "POST", "faults", { faults: [{ kind: "reset_before", match: { method: "POST", path: `/v1/charges/${order.paymentRef}/capture` }, times: 3 }] })
     const res = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: 5000 })
@@ -63,7 +63,7 @@ describe("Clover: reconciliation settles only what is ours", () => {
   })
 
   it("finds our refund under more than a page of newer refunds of the charge: settled succeeded, not refunded again", async () => {
-    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
     const captured = await api.post(`/admin/payments/${order.paymentId}/captures`, { amount: order.total })
     expect(captured.status).toBe(201)
     // Clover refunds, every answer (and the client's retries') is lost.

@@ -1,4 +1,5 @@
 import request from "supertest"
+import { cloverToken } from "../helpers/clover"
 import { adminApi } from "../helpers/api"
 import { placeOrder, testContext } from "../helpers/store"
 
@@ -16,7 +17,7 @@ describe("Clover and an order edit's payment collection", () => {
   const api = adminApi(ctx)
 
   it("refuses a Clover session for the difference, saying a card token cannot be passed there", async () => {
-    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+    const order = await placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
     const edit = await api.post(`/admin/order-edits`, { order_id: order.orderId })
     expect(edit.status).toBe(200)
     const editId = edit.body.order_edit.id

@@ -38,3 +38,14 @@ export async function cloverApi(ctx: TestContext, method: "GET" | "POST", path: 
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : {} }
 }
+
+let tokens = 0
+
+/**
+ * A new card token of one of the simulator's test cards (`visa`, `mastercard`, `decline_<code>`,
+ * `capture_decline_<code>`, `refund_decline_<code>`): Clover's tokens are single-use, so every
+ * payment gets its own, as a storefront gets one from Clover's iframe each time.
+ */
+export function cloverToken(card = "visa"): string {
+  return `clv_test_${card}-${process.pid}x${Date.now().toString(36)}x${++tokens}`
+}

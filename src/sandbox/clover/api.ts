@@ -36,7 +36,8 @@ function authenticate(authorization: string | undefined, options: CloverApiOptio
     throw new CloverSimError(
       401,
       "authentication_error",
-      "unauthorized",
+      // Clover documents no code (nor body) for a 401.
+      undefined,
       "Invalid or missing private key. Send the Ecommerce private key as 'Authorization: Bearer <key>'."
     )
   }
@@ -60,25 +61,28 @@ export function handleApiRequest(state: CloverSandboxState, req: CloverApiReques
 
     const key = req.idempotencyKey?.trim() ? req.idempotencyKey : undefined
     if (route.needsIdempotencyKey && key === undefined) {
-      throw invalidRequest("missing", "Missing required header: idempotency-key.", "idempotency-key")
+      throw invalidRequest("invalid_request", "Missing required header: idempotency-key.", "idempotency-key")
     }
     if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw invalidRequest("invalid_request", `idempotency-key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, "idempotency-key")
     }
     if (route.needsClientIp && !req.forwardedFor?.trim()) {
-      throw invalidRequest("missing", "Missing required header: x-forwarded-for (the client's IP address).", "x-forwarded-for")
+      throw invalidRequest("invalid_request", "Missing required header: x-forwarded-for (the client's IP address).", "x-forwarded-for")
     }
     ctx.body = parseBody(req.rawBody)
 
     const fingerprint = `${req.method} ${req.url.pathname}\n${canonicalJson(ctx.body)}`
-    const recordKey = key === undefined ? undefined : `${scope}:${key}`
+    // Clover documents its key for creating charges only; the strictest contract honours nothing else.
+    const honoured = route.needsIdempotencyKey || state.config.contract === "documented"
+    const recordKey = key === undefined || !honoured ? undefined : `${scope}:${key}`
     const existing = recordKey === undefined ? undefined : state.idempotency.get(recordKey)
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
         throw new CloverSimError(
           409,
           "idempotency_error",
-          "idempotency_key_reused",
+          // Clover lists the type, no code.
+          undefined,
           "This idempotency-key was already used for a different request; reuse a key only to retry the same request.",
           { param: "idempotency-key" }
         )

@@ -1,8 +1,8 @@
 /** The unauthenticated `/__control/*` API used by tests: faults, state, reset (`../common/control`). */
-import { handleControl, standardControlRoutes, type ControlErrors } from "../common/control"
-import type { ApiResponse } from "../common"
+import { handleControl, standardControlRoutes, type ControlErrors, type ControlRequest } from "../common/control"
+import { json, type ApiResponse } from "../common"
 import { CloverSimError, invalidRequest } from "./errors"
-import type { CloverSandboxState } from "./state"
+import type { CloverContract, CloverSandboxState } from "./state"
 
 /** Clover-shaped error bodies for control requests. */
 const ERRORS: ControlErrors = {
@@ -12,12 +12,42 @@ const ERRORS: ControlErrors = {
   toResponse: (err) => (err instanceof CloverSimError ? err.toResponse() : undefined),
 }
 
+const CONTRACTS: readonly CloverContract[] = ["documented", "strictest"]
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Besides the standard routes: `GET|POST /__control/config` `{ contract: "documented" | "strictest" }`
+ * and `POST /__control/clock` `{ advanceSeconds }` (moves the simulator's clock forward, so
+ * authorizations age past their validity without waiting days).
+ */
 export function handleControlRequest(state: CloverSandboxState, method: string, url: URL, rawBody: string): Promise<ApiResponse> {
-  const routes = standardControlRoutes({
-    faults: state.faults,
-    errors: ERRORS,
-    snapshot: () => state.snapshot(),
-    reset: () => state.reset(),
-  })
+  const routes = {
+    ...standardControlRoutes({
+      faults: state.faults,
+      errors: ERRORS,
+      snapshot: () => state.snapshot(),
+      reset: () => state.reset(),
+    }),
+    "GET /__control/config": () => json(200, state.config),
+    "POST /__control/config": (req: ControlRequest) => {
+      const body = req.body()
+      const contract = isRecord(body) ? body.contract : undefined
+      if (!CONTRACTS.includes(contract as CloverContract)) {
+        throw invalidRequest("invalid_request", `contract must be one of ${CONTRACTS.join(", ")}.`, "contract")
+      }
+      state.config = { ...state.config, contract: contract as CloverContract }
+      return json(200, state.config)
+    },
+    "POST /__control/clock": (req: ControlRequest) => {
+      const body = req.body()
+      const seconds = isRecord(body) ? body.advanceSeconds : undefined
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+        throw invalidRequest("invalid_request", "advanceSeconds must be a number ≥ 0.", "advanceSeconds")
+      }
+      state.clockOffsetMs += Math.round(seconds * 1000)
+      return json(200, { now: state.now(), offsetMs: state.clockOffsetMs })
+    },
+  }
   return handleControl({ routes, errors: ERRORS }, { method, url, rawBody })
 }

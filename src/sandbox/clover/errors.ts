@@ -17,7 +17,8 @@ export class CloverSimError extends Error {
   constructor(
     readonly status: number,
     readonly type: CloverSimErrorType,
-    readonly code: string,
+    /** Only codes from Clover's list; none where Clover documents none (401, 409). */
+    readonly code: string | undefined,
     message: string,
     readonly extra: CloverErrorExtra = {}
   ) {
@@ -26,7 +27,7 @@ export class CloverSimError extends Error {
   }
 
   toResponse(headers?: Record<string, string>): ApiResponse {
-    const error: Record<string, unknown> = { type: this.type, code: this.code, message: this.message }
+    const error: Record<string, unknown> = { type: this.type, ...(this.code ? { code: this.code } : {}), message: this.message }
     for (const [key, value] of Object.entries(this.extra)) if (value !== undefined) error[key] = value
     error.doc_url = DOC_URL
     return json(this.status, { error }, headers)
@@ -47,11 +48,11 @@ const DECLINE_MESSAGES: Record<string, string> = {
 }
 
 /**
- * 402 `card_error` ("402 Request Failed"; the pairing is assumed 2 in docs/gateways/clover.md);
- * `charge` names the failed charge.
+ * `card_error` / `card_declined`; `charge` names the failed charge. The status (400 or 402) is not
+ * documented: render.ts `declineStatus` picks it by contract.
  */
-export const cardDeclined = (declineCode: string, chargeId: string): CloverSimError =>
-  new CloverSimError(402, "card_error", "card_declined", DECLINE_MESSAGES[declineCode] ?? "The card was declined.", {
+export const cardDeclined = (declineCode: string, chargeId: string, status: 400 | 402 = 402): CloverSimError =>
+  new CloverSimError(status, "card_error", "card_declined", DECLINE_MESSAGES[declineCode] ?? "The card was declined.", {
     decline_code: declineCode,
     charge: chargeId,
   })
@@ -64,6 +65,6 @@ export function faultError(kind: ErrorFaultKind): ApiResponse {
     case "status_503":
       return new CloverSimError(503, "api_error", "service_unavailable", "Simulated service unavailable.").toResponse()
     case "status_429":
-      return new CloverSimError(429, "rate_limit_error", "rate_limit", "Too many requests; retry after the Retry-After delay.").toResponse()
+      return new CloverSimError(429, "rate_limit_error", "rate_limit", "Too many requests: pause one second, then back off exponentially.").toResponse()
   }
 }

@@ -6,6 +6,7 @@
 import { json, type ApiResponse } from "../common"
 import { compilePath, findRoute, safeDecode } from "../common/routes"
 import { cardDeclined, invalidRequest, resourceMissing } from "./errors"
+import { declineStatus, renderCharge, renderRefund } from "./render"
 import { cloverId, digits, type CloverSandboxState, type SimCharge, type SimRefund } from "./state"
 import { parseToken } from "./tokens"
 import * as v from "./validate"
@@ -56,6 +57,11 @@ function createCharge(ctx: RouteContext): ApiResponse {
   const receiptEmail = v.email(body)
   const level2 = v.level2(body, amount)
   const token = parseToken(source)
+  if (state.usedTokens.has(source)) {
+    // Single-use tokens (docs/gateways/clover.md#card-tokens); an idempotent replay never gets here.
+    throw invalidRequest("token_already_used", "The source is not a multipay token and was already used for a different payment.", "source")
+  }
+  state.usedTokens.add(source)
 
   const charge: SimCharge = {
     id: cloverId(),
@@ -64,7 +70,7 @@ function createCharge(ctx: RouteContext): ApiResponse {
     amount_captured: 0,
     amount_refunded: 0,
     currency,
-    created: Date.now(),
+    created: state.now(),
     captured: false,
     paid: true,
     refunded: false,
@@ -87,7 +93,7 @@ function createCharge(ctx: RouteContext): ApiResponse {
   if (token.declineCode) {
     // Clover names the failed charge in the error (`charge`, clover.md#errors) and keeps it
     // (assumed 15 in docs/gateways/clover.md).
-    const error = cardDeclined(token.declineCode, charge.id)
+    const error = cardDeclined(token.declineCode, charge.id, declineStatus(state))
     state.addCharge({
       ...charge,
       paid: false,
@@ -105,11 +111,11 @@ function createCharge(ctx: RouteContext): ApiResponse {
   if (capture) Object.assign(charge, { captured: true, amount_captured: amount })
   state.addCharge(charge, { captureDeclineCode: token.captureDeclineCode, refundDeclineCode: token.refundDeclineCode })
   if (capture) state.countsOf(charge.id).captures += 1
-  return json(200, charge)
+  return json(200, renderCharge(state, charge))
 }
 
 function getCharge(ctx: RouteContext): ApiResponse {
-  return json(200, findCharge(ctx, ctx.params.chargeId, "chargeId"))
+  return json(200, renderCharge(ctx.state, findCharge(ctx, ctx.params.chargeId, "chargeId")))
 }
 
 /**
@@ -132,26 +138,30 @@ function captureCharge(ctx: RouteContext): ApiResponse {
     throw invalidRequest("charge_already_captured", `Charge ${charge.id} has already been captured.`, "chargeId")
   }
   if (charge.refunded) {
-    throw invalidRequest("charge_already_refunded", `Charge ${charge.id} was released (refunded) and cannot be captured.`, "chargeId")
+    throw invalidRequest("invalid_request", `Charge ${charge.id} was released (refunded) and cannot be captured.`, "chargeId")
+  }
+  if (state.now() > state.expiresAt(charge)) {
+    // Clover documents the validity (Visa 7 days, Mastercard 30), not the answer past it (assumed).
+    throw invalidRequest("invalid_request", `The pre-authorization of charge ${charge.id} has expired and cannot be captured.`, "chargeId")
   }
   const amount = requested ?? charge.amount
   if (amount > charge.amount) {
     throw invalidRequest(
-      "invalid_charge_amount",
+      "invalid_request",
       `The capture amount (${amount}) exceeds the authorized amount (${charge.amount}).`,
       "amount"
     )
   }
   const level2 = v.level2(body, amount)
   const declineCode = state.behaviour.get(charge.id)?.captureDeclineCode
-  if (declineCode) throw cardDeclined(declineCode, charge.id)
+  if (declineCode) throw cardDeclined(declineCode, charge.id, declineStatus(state))
 
   charge.captured = true
   charge.amount_captured = amount
   if (receiptEmail !== null) charge.receipt_email = receiptEmail
   if (level2 !== null) charge.level2 = { ...(charge.level2 ?? {}), ...level2 }
   counts.captures += 1
-  return json(200, charge)
+  return json(200, renderCharge(state, charge, true))
 }
 
 // --- refunds -----------------------------------------------------------------------------------
@@ -194,7 +204,7 @@ function createRefund(ctx: RouteContext): ApiResponse {
       )
     }
     const declineCode = state.behaviour.get(charge.id)?.refundDeclineCode
-    if (declineCode) throw cardDeclined(declineCode, charge.id)
+    if (declineCode) throw cardDeclined(declineCode, charge.id, declineStatus(state))
   }
 
   const refund: SimRefund = {
@@ -203,7 +213,7 @@ function createRefund(ctx: RouteContext): ApiResponse {
     amount,
     charge: charge.id,
     currency: charge.currency,
-    created: Date.now(),
+    created: state.now(),
     status: "succeeded",
     reason,
     metadata,
@@ -212,13 +222,13 @@ function createRefund(ctx: RouteContext): ApiResponse {
   charge.amount_refunded += amount
   charge.refunded = charge.amount_refunded >= (charge.captured ? charge.amount_captured : charge.amount)
   state.countsOf(charge.id).refunds += 1
-  return json(200, refund)
+  return json(200, renderRefund(state, refund))
 }
 
 function getRefund(ctx: RouteContext): ApiResponse {
   const refund = ctx.state.refunds.get(ctx.params.refundId)
   if (!refund) throw resourceMissing("refund", ctx.params.refundId, "refundId")
-  return json(200, refund)
+  return json(200, renderRefund(ctx.state, refund))
 }
 
 /** Clover's list paging (docs/gateways/clover.md#listing-refunds): 10 items by default, at most 100. */
@@ -253,7 +263,7 @@ function listRefunds(ctx: RouteContext): ApiResponse {
     start = all.findIndex((refund) => refund.id === after)
     if (start < 0) throw resourceMissing("refund", after, "starting_after")
   }
-  const data = all.slice(start, start + limit)
+  const data = all.slice(start, start + limit).map((refund) => renderRefund(ctx.state, refund))
   return json(200, { object: "list", url: "/v1/refunds", has_more: start + limit < all.length, data })
 }
 

@@ -122,9 +122,11 @@ import { startSimulator } from "../common/request-pipeline"
 import { handleApiRequest, type CloverApiOptions } from "./api"
 import { handleControlRequest } from "./control"
 import { CloverSimError, faultError, invalidRequest } from "./errors"
-import { CloverSandboxState } from "./state"
+import { CloverSandboxState, type CloverContract } from "./state"
 
 export type CloverSandboxOptions = CloverApiOptions & {
+  /** What the simulator promises beyond Clover's documents (state.ts `CloverContract`). Default "documented". */
+  contract?: CloverContract
   /** Default 0: an ephemeral port. */
   port?: number
   /** Default 127.0.0.1. */
@@ -139,7 +141,7 @@ export type CloverSandboxHandle = {
 }
 
 export async function startCloverSandbox(opts: CloverSandboxOptions = {}): Promise<CloverSandboxHandle> {
-  const state = new CloverSandboxState()
+  const state = new CloverSandboxState({ contract: opts.contract ?? "documented" })
   const apiOptions: CloverApiOptions = { privateKeys: opts.privateKeys }
   const lifecycle = await startSimulator({
     port: opts.port,
@@ -154,6 +156,8 @@ export async function startCloverSandbox(opts: CloverSandboxOptions = {}): Promi
         invalidRequest("resource_missing", `Unrecognized request URL (${method} ${pathname}).`, undefined, 404).toResponse(),
       control: ({ method, url, rawBody }) => handleControlRequest(state, method, url, rawBody),
       faultError,
+      // Only Clover's concurrent-limit 429s carry retry-after (docs/gateways/clover.md#rate-limits).
+      defaultRetryAfterSeconds: null,
       // Synchronous: the idempotency lookup, the checks and the mutation happen in one go.
       api: ({ req, method, url, rawBody }, respond) =>
         respond(() =>

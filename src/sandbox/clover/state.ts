@@ -69,11 +69,31 @@ export type ChargeCounts = {
   replays: number
 }
 
+/**
+ * How much the simulator promises beyond Clover's documents (docs/gateways/clover.md#what-the-simulator-can-be):
+ * - `documented`: Clover's documented behaviour, and where Clover is silent the generous reading
+ *   (idempotency keys honoured on every POST, `metadata` and `reason` kept on refunds, a capture's
+ *   200 showing `captured: true` as the page's text says, `amount_captured` as in the
+ *   split-shipment sample, declines with 402 "Request Failed");
+ * - `strictest`: nothing Clover does not promise: keys honoured on creating charges only, refunds
+ *   as `{ id, object, amount, charge, created, status }`, no `amount_captured`, a capture's 200
+ *   saying `captured: false` (as Clover's capture sample does), declines with 400 (as the capture
+ *   page lists every error).
+ */
+export type CloverContract = "documented" | "strictest"
+
+export type CloverSandboxConfig = { contract: CloverContract }
+
+/** Pre-authorizations expire (docs/gateways/clover.md#pre-authorization-rules): Visa 7 days, Mastercard 30. */
+export const PRE_AUTH_VALIDITY_DAYS: Readonly<Record<string, number>> = { VISA: 7, MC: 30 }
+
 export type IdempotencyRecord = { fingerprint: string; status: number; body: string; chargeId?: string }
 
 export type CloverSandboxCounts = { charges: number; captures: number; refunds: number; requests: number; replays: number }
 
 export type CloverSandboxSnapshot = {
+  config: CloverSandboxConfig
+  clock: { now: number; offsetMs: number }
   counts: CloverSandboxCounts
   charges: Array<SimCharge & { counts: ChargeCounts }>
   refunds: SimRefund[]
@@ -104,9 +124,27 @@ export class CloverSandboxState {
   /** Keyed by `<private key hash>:<idempotency-key>`: the private key itself is never stored. */
   readonly idempotency = new Map<string, IdempotencyRecord>()
   readonly faults = new FaultQueue()
+  /** Card tokens charges were made with: Clover's tokens are single-use. */
+  readonly usedTokens = new Set<string>()
   /** `/v1/*` requests received, including rejected and faulted ones. */
   requests = 0
   replays = 0
+  config: CloverSandboxConfig
+  /** Moves the simulator's clock (ms), so tests can age authorizations without waiting days. */
+  clockOffsetMs = 0
+
+  constructor(private readonly initialConfig: CloverSandboxConfig = { contract: "documented" }) {
+    this.config = { ...initialConfig }
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs
+  }
+
+  /** When an uncaptured charge's pre-authorization lapses (unix ms), by its card brand. */
+  expiresAt(charge: Pick<SimCharge, "created" | "source">): number {
+    return charge.created + (PRE_AUTH_VALIDITY_DAYS[charge.source.brand] ?? 7) * 86_400_000
+  }
 
   addCharge(charge: SimCharge, behaviour: ChargeBehaviour = {}): void {
     this.charges.set(charge.id, charge)
@@ -135,6 +173,8 @@ export class CloverSandboxState {
 
   snapshot(): CloverSandboxSnapshot {
     return {
+      config: { ...this.config },
+      clock: { now: this.now(), offsetMs: this.clockOffsetMs },
       counts: this.counts(),
       charges: [...this.charges.values()].map((charge) => ({ ...clone(charge), counts: { ...this.countsOf(charge.id) } })),
       refunds: [...this.refunds.values()].map(clone),
@@ -149,7 +189,10 @@ export class CloverSandboxState {
     this.chargeCounts.clear()
     this.idempotency.clear()
     this.faults.clear()
+    this.usedTokens.clear()
     this.requests = 0
     this.replays = 0
+    this.clockOffsetMs = 0
+    this.config = { ...this.initialConfig }
   }
 }

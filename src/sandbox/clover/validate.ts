@@ -30,10 +30,11 @@ export function amount(body: Body, param = "amount", required = true): number | 
 export function currency(body: Body): string {
   const value = body.currency
   if (value === undefined || value === null) throw invalidRequest("missing", "Missing required param: currency.", "currency")
-  if (typeof value !== "string" || !/^[A-Za-z]{3}$/.test(value)) {
-    throw invalidRequest("invalid_request", "currency must be a three-letter ISO 4217 code.", "currency")
+  // "Three-letter ISO 4217 currency code … Format: Lower case" (Clover's create-charge reference).
+  if (typeof value !== "string" || !/^[a-z]{3}$/.test(value)) {
+    throw invalidRequest("invalid_request", "currency must be a three-letter ISO 4217 code in lower case.", "currency")
   }
-  return value.toLowerCase()
+  return value
 }
 
 export function requiredString(body: Body, param: string): string {

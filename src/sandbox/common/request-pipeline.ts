@@ -37,6 +37,8 @@ export type SimulatorRoutes = {
   page?(request: SimulatorRequest): ApiResponse | undefined
   /** The simulator's error body for a fault that answers instead of acting. */
   faultError(kind: ErrorFaultKind): ApiResponse
+  /** RespondWithFaultOptions.defaultRetryAfterSeconds. */
+  defaultRetryAfterSeconds?: number | null
   /**
    * Handles an API request: call `respond` with the handler (keep it free of awaits where
    * atomicity matters). Work around it, like Mollie's in-flight idempotency marks, goes here.
@@ -84,7 +86,7 @@ export async function handleSimulatorRequest(
   routes.state.requests += 1
   const fault = routes.state.faults.take(method, url.pathname + url.search)
   await routes.api(request, (act) =>
-    respondWithFault({ req, res, fault, sleep, contentType: routes.contentType, renderError: routes.faultError, act })
+    respondWithFault({ req, res, fault, sleep, contentType: routes.contentType, renderError: routes.faultError, defaultRetryAfterSeconds: routes.defaultRetryAfterSeconds, act })
   )
 }
 

@@ -5,7 +5,7 @@
  * - `delay`, `timeout`: wait `delayMs` (timeout: default `TIMEOUT_FAULT_DEFAULT_MS`), then act
  *   and answer normally.
  * - `status_500`, `status_503`, `status_429`: wait `delayMs`, answer the error without acting
- *   (429 with `Retry-After: retryAfterSeconds`, default 1).
+ *   (429 with `Retry-After: retryAfterSeconds`, default 1 unless the simulator says otherwise).
  * - `reset_before`: wait `delayMs`, destroy the socket without acting.
  * - `reset_after`, `lost_response`: act (the simulator stores the result and its idempotency
  *   record), wait `delayMs`, then destroy the socket without answering: the client cannot tell
@@ -31,6 +31,11 @@ export type RespondWithFaultOptions = {
   renderError: (kind: ErrorFaultKind) => ApiResponse
   /** Default content type of responses (e.g. `application/hal+json` for Mollie). */
   contentType?: string
+  /**
+   * `Retry-After` of a `status_429` fault that names no `retryAfterSeconds`: default 1; null sends
+   * none (Clover names one only on concurrent-limit 429s).
+   */
+  defaultRetryAfterSeconds?: number | null
 }
 
 const actsFirst = (fault: Fault): boolean => fault.kind === "reset_after" || fault.kind === "lost_response"
@@ -51,7 +56,8 @@ export async function respondWithFault(opts: RespondWithFaultOptions): Promise<v
         return
       case "status_429": {
         const response = opts.renderError("status_429")
-        const headers = { ...response.headers, "Retry-After": String(fault.retryAfterSeconds ?? 1) }
+        const seconds = fault.retryAfterSeconds ?? (opts.defaultRetryAfterSeconds === undefined ? 1 : opts.defaultRetryAfterSeconds)
+        const headers = seconds === null ? { ...response.headers } : { ...response.headers, "Retry-After": String(seconds) }
         send(res, { ...response, headers }, contentType)
         return
       }

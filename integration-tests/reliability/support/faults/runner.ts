@@ -14,6 +14,7 @@
  * two rounds.
  */
 import type { Pool } from "pg"
+import { cloverToken } from "../../../helpers/clover"
 import { placeMollieOrder } from "../../../helpers/mollie"
 import { placeStripeOrder } from "../../../helpers/stripe"
 import { placeOrder, type PlacedOrder, type TestContext } from "../../../helpers/store"
@@ -177,7 +178,7 @@ export async function runCase(env: CaseEnv, gateway: GatewayName, fault: FaultNa
         gateway === "mollie"
           ? placeMollieOrder(ctx)
           : gateway === "clover"
-            ? placeOrder(ctx, { provider: "clover", currency: "usd", source: "clv_test_visa" })
+            ? placeOrder(ctx, { provider: "clover", currency: "usd", source: cloverToken() })
             : stripe
               ? placeStripeOrder(ctx, card)
               : placeOrder(ctx)

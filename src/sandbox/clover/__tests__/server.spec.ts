@@ -42,8 +42,10 @@ async function call(method: "GET" | "POST" | "DELETE", path: string, opts: CallO
   return { status: res.status, body, headers: res.headers }
 }
 
+/** A new token of a test card each time: Clover's tokens are single-use. */
+const token = (card = "clv_test_visa") => `${card}-${++seq}`
 const authorize = async (amount = 1100, source = "clv_test_visa") => {
-  const res = await call("POST", "/v1/charges", { body: { amount, currency: "USD", source, capture: false } })
+  const res = await call("POST", "/v1/charges", { body: { amount, currency: "usd", source: token(source), capture: false } })
   expect(res.status).toBe(200)
   return res.body as { id: string; [k: string]: unknown }
 }
@@ -58,7 +60,9 @@ describe("headers (docs/gateways/clover.md#required-headers)", () => {
   ])("401 authentication_error: %s", async (_name, opts) => {
     const res = await call("GET", "/v1/charges/ANY", opts)
     expect(res.status).toBe(401)
-    expect(res.body.error).toMatchObject({ type: "authentication_error", code: "unauthorized" })
+    expect(res.body.error).toMatchObject({ type: "authentication_error" })
+    // Clover documents no code for a 401.
+    expect(res.body.error.code).toBeUndefined()
     expect(JSON.stringify(res.body)).not.toContain(KEY)
   })
 
@@ -80,7 +84,7 @@ describe("headers (docs/gateways/clover.md#required-headers)", () => {
   ])("x-forwarded-for is required on %s", async (_name, path) => {
     const res = await call("POST", path, { ip: null, body: { amount: 100, currency: "usd", source: "clv_test_visa" } })
     expect(res.status).toBe(400)
-    expect(res.body.error).toMatchObject({ type: "invalid_request_error", code: "missing", param: "x-forwarded-for" })
+    expect(res.body.error).toMatchObject({ type: "invalid_request_error", code: "invalid_request", param: "x-forwarded-for" })
   })
 
   it("x-forwarded-for is not required on refunds", async () => {
@@ -92,7 +96,7 @@ describe("headers (docs/gateways/clover.md#required-headers)", () => {
   it("idempotency-key is required to create a charge", async () => {
     const res = await call("POST", "/v1/charges", { key: null, body: { amount: 100, currency: "usd", source: "clv_test_visa" } })
     expect(res.status).toBe(400)
-    expect(res.body.error).toMatchObject({ code: "missing", param: "idempotency-key" })
+    expect(res.body.error).toMatchObject({ code: "invalid_request", param: "idempotency-key" })
   })
 })
 
@@ -110,7 +114,7 @@ describe("charges (docs/gateways/clover.md#endpoints)", () => {
       refunded: false,
       status: "succeeded",
       outcome: { network_status: "approved_by_network", type: "authorized" },
-      source: { id: "clv_test_visa", brand: "VISA", first6: "424242", last4: "4242" },
+      source: { id: expect.stringMatching(/^clv_test_visa-\d+$/), brand: "VISA", first6: "424242", last4: "4242" },
       livemode: false,
     })
     expect(charge.id).toMatch(/^[A-Z0-9]{13}$/)
@@ -181,7 +185,8 @@ describe("capture (docs/gateways/clover.md#capture)", () => {
   })
 
   it.each<[string, Record<string, unknown>, string, string]>([
-    ["amount above the charge", { amount: 1101 }, "amount", "invalid_charge_amount"],
+    // invalid_charge_amount is Clover's code for creating a charge; nothing is documented for capture.
+    ["amount above the charge", { amount: 1101 }, "amount", "invalid_request"],
     ["unknown level2 field", { level2: { tax_rate: 0.1 } }, "level2.tax_rate", "invalid_request"],
     ["tax without order number", { level2: { tax_amount: 10 } }, "level2.pc_order_number", "missing"],
     ["tax above the amount", { amount: 100, level2: { tax_amount: 101, pc_order_number: "P" } }, "level2.tax_amount", "invalid_tax_amount"],
@@ -207,7 +212,8 @@ describe("capture (docs/gateways/clover.md#capture)", () => {
   it("cannot capture a released or failed charge", async () => {
     const charge = await authorize()
     await refund({ charge: charge.id })
-    expect((await capture(charge.id)).body.error.code).toBe("charge_already_refunded")
+    // charge_already_refunded is Clover's code for refunds, not captures.
+    expect((await capture(charge.id)).body.error.code).toBe("invalid_request")
     const declined = await call("POST", "/v1/charges", { body: { amount: 5, currency: "usd", source: "clv_test_decline_do_not_honor", capture: false } })
     expect((await capture(declined.body.error.charge)).body.error.code).toBe("invalid_request")
   })
@@ -219,7 +225,9 @@ describe("refunds (docs/gateways/clover.md#refunds-and-releasing-a-hold)", () =>
     await capture(charge.id, { amount: 600 })
     const first = await refund({ charge: charge.id, amount: 200, reason: "requested_by_customer", metadata: { idempotency_key: "r1" } })
     expect(first.status).toBe(200)
-    expect(first.body).toMatchObject({ object: "refund", amount: 200, charge: charge.id, currency: "usd", status: "succeeded", reason: "requested_by_customer" })
+    expect(first.body).toMatchObject({ object: "refund", amount: 200, charge: charge.id, status: "succeeded", reason: "requested_by_customer" })
+    // Clover's refund object has no currency.
+    expect(first.body.currency).toBeUndefined()
     const over = await refund({ charge: charge.id, amount: 401 })
     expect(over.status).toBe(400)
     expect(over.body.error).toMatchObject({ code: "amount_too_large", param: "amount" })
@@ -312,7 +320,8 @@ describe("idempotency", () => {
     await capture(charge.id, { amount: 100 }, "cap-key")
     const other = await capture(charge.id, { amount: 200 }, "cap-key")
     expect(other.status).toBe(409)
-    expect(other.body.error).toMatchObject({ type: "idempotency_error", code: "idempotency_key_reused", param: "idempotency-key" })
+    expect(other.body.error).toMatchObject({ type: "idempotency_error", param: "idempotency-key" })
+    expect(other.body.error.code).toBeUndefined()
     const elsewhere = await refund({ charge: charge.id }, "cap-key")
     expect(elsewhere.status).toBe(409)
   })
@@ -330,9 +339,9 @@ describe("idempotency", () => {
   })
 
   it("keys are scoped per private key", async () => {
-    const body = { amount: 5, currency: "usd", source: "clv_test_visa", capture: false }
-    const a = await call("POST", "/v1/charges", { body, key: "shared" })
-    const b = await call("POST", "/v1/charges", { body, key: "shared", auth: "Bearer another-private-key" })
+    const body = { amount: 5, currency: "usd", capture: false }
+    const a = await call("POST", "/v1/charges", { body: { ...body, source: token() }, key: "shared" })
+    const b = await call("POST", "/v1/charges", { body: { ...body, source: token() }, key: "shared", auth: "Bearer another-private-key" })
     expect(b.body.id).not.toBe(a.body.id)
   })
 })
