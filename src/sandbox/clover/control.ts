@@ -19,7 +19,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 /**
  * Besides the standard routes: `GET|POST /__control/config` `{ contract: "documented" | "strictest" }`
  * and `POST /__control/clock` `{ advanceSeconds }` (moves the simulator's clock forward, so
- * authorizations age past their validity without waiting days).
+ * authorizations age past their validity without waiting days) or `{ offsetSeconds }` (sets how far
+ * ahead of real time it runs; 0 puts it back).
  */
 export function handleControlRequest(state: CloverSandboxState, method: string, url: URL, rawBody: string): Promise<ApiResponse> {
   const routes = {
@@ -40,12 +41,13 @@ export function handleControlRequest(state: CloverSandboxState, method: string, 
       return json(200, state.config)
     },
     "POST /__control/clock": (req: ControlRequest) => {
-      const body = req.body()
-      const seconds = isRecord(body) ? body.advanceSeconds : undefined
+      const body = isRecord(req.body()) ? (req.body() as Record<string, unknown>) : {}
+      const field = body.offsetSeconds !== undefined ? "offsetSeconds" : "advanceSeconds"
+      const seconds = body[field]
       if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
-        throw invalidRequest("invalid_request", "advanceSeconds must be a number ≥ 0.", "advanceSeconds")
+        throw invalidRequest("invalid_request", `${field} must be a number ≥ 0.`, field)
       }
-      state.clockOffsetMs += Math.round(seconds * 1000)
+      state.clockOffsetMs = (field === "offsetSeconds" ? 0 : state.clockOffsetMs) + Math.round(seconds * 1000)
       return json(200, { now: state.now(), offsetMs: state.clockOffsetMs })
     },
   }

@@ -140,3 +140,12 @@ describe("rules Clover documents", () => {
     expect(concurrent.headers.get("retry-after")).toBe("3")
   })
 })
+
+describe("the clock control", () => {
+  it("advances, is set back with offsetSeconds: 0, refuses negative values", async () => {
+    expect((await call("POST", "/__control/clock", { advanceSeconds: 60 })).body.offsetMs).toBe(60_000)
+    expect((await call("POST", "/__control/clock", { advanceSeconds: 60 })).body.offsetMs).toBe(120_000)
+    expect((await call("POST", "/__control/clock", { offsetSeconds: 0 })).body.offsetMs).toBe(0)
+    expect((await call("POST", "/__control/clock", { advanceSeconds: -1 })).status).toBe(400)
+  })
+})
