@@ -79,12 +79,6 @@ export function toLevel2Wire(input: CloverLevel2Input, amount: number): CloverLe
     }
     out.destination_country_code = code
   }
-  if (input.split_shipment !== undefined) {
-    if (typeof input.split_shipment !== "string" || !/^\d{1,2}\/\d{1,2}$/.test(input.split_shipment)) {
-      throw invalidRequest("parameter_invalid", 'level2.split_shipment must look like "n/m".', "level2.split_shipment")
-    }
-    out.split_shipment = input.split_shipment
-  }
   const indicator = input.tax_exempt === true ? 2 : input.tax_indicator
   if (indicator !== undefined) {
     if (indicator !== 0 && indicator !== 1 && indicator !== 2) {

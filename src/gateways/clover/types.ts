@@ -35,8 +35,8 @@ export type CloverOutcome = {
 
 /**
  * Level 2 purchase-card data (docs/gateways/clover.md#level-2-data: Clover's "Level 2 data" page).
- * Money fields are integer cents. `split_shipment` ("n/m") is the capture parameter Clover
- * added for multi-capture merchants (changelog October 2023; docs/gateways/clover.md#capture).
+ * Money fields are integer cents. (Clover's `split_shipment`, for merchants with multi-capture, is a
+ * top-level field of the capture call, not Level 2 data; the plugin does not send it.)
  */
 export type CloverLevel2 = {
   tax_amount?: number
@@ -53,7 +53,6 @@ export type CloverLevel2 = {
   destination_country_code?: number
   merchant_tax_id?: string
   product_description?: string
-  split_shipment?: string
 }
 
 export type CloverCharge = {
@@ -139,7 +138,8 @@ export type CreateChargeBody = {
   description?: string
   metadata?: Record<string, unknown>
   receipt_email?: string
-  ecomind?: "ecom" | "moto" | "retail"
+  /** Who entered the card: the customer (`ecom`, the default) or the merchant (`moto`). */
+  ecomind?: "ecom" | "moto"
 }
 
 /** `POST /v1/charges/{chargeId}/capture` (docs/gateways/clover.md#capture): all fields optional. */

@@ -131,6 +131,11 @@ function captureCharge(ctx: RouteContext): ApiResponse {
 
   const requested = v.amount(body, "amount", false)
   const receiptEmail = v.email(body)
+  if (body.split_shipment !== undefined) {
+    // Several captures of one pre-authorization need the merchant's multi-capture setting
+    // (docs/gateways/clover.md#capture); the simulator's merchant does not have it.
+    throw invalidRequest("invalid_request", "split_shipment: multi-capture is not enabled for this merchant.", "split_shipment")
+  }
   if (charge.status === "failed") {
     throw invalidRequest("invalid_request", `Charge ${charge.id} failed and cannot be captured.`, "chargeId")
   }

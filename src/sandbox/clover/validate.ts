@@ -126,10 +126,6 @@ export function level2(body: Body, chargeAmount: number): Record<string, unknown
       if (!Number.isInteger(field) || (field as number) < 1 || (field as number) > 999) {
         throw invalidRequest("invalid_request", `${param} must be a 3-digit numeric country code.`, param)
       }
-    } else if (key === "split_shipment") {
-      if (typeof field !== "string" || !/^\d{1,2}\/\d{1,2}$/.test(field)) {
-        throw invalidRequest("invalid_request", `${param} must look like "n/m".`, param)
-      }
     } else {
       throw invalidRequest("invalid_request", `Unknown Level 2 field: ${key}.`, param)
     }

@@ -360,7 +360,6 @@ describe("toLevel2Wire", () => {
           merchant_tax_id: "T1",
           product_description: "Widgets",
           destination_country_code: 840,
-          split_shipment: "1/2",
         },
         1100
       )
@@ -376,7 +375,6 @@ describe("toLevel2Wire", () => {
       merchant_tax_id: "T1",
       product_description: "Widgets",
       destination_country_code: 840,
-      split_shipment: "1/2",
       tax_indicator: 1,
     })
   })
@@ -426,9 +424,8 @@ describe("toLevel2Wire", () => {
     expect(toLevel2Wire({ destination_country_code: 999 }, 1)).toStrictEqual({ destination_country_code: 999 })
   })
 
-  it("split shipments n/m with one or two digits each", () => {
-    expect(toLevel2Wire({ split_shipment: "12/34" }, 1)).toStrictEqual({ split_shipment: "12/34" })
-    expect(toLevel2Wire({ split_shipment: "1/2" }, 1)).toStrictEqual({ split_shipment: "1/2" })
+  it("split_shipment is no Level 2 field (Clover puts it at the top of the capture call): left out", () => {
+    expect(toLevel2Wire({ split_shipment: "1/2" } as never, 1)).toStrictEqual({})
   })
 
   const invalid = (param: string, message: string, code = "parameter_invalid") => ({ type: "invalid_request_error", code, param, message })
@@ -451,13 +448,6 @@ describe("toLevel2Wire", () => {
     ["country 0", { destination_country_code: 0 }, invalid("level2.destination_country_code", "level2.destination_country_code is a 3-digit numeric country code.")],
     ["country 1000", { destination_country_code: 1000 }, invalid("level2.destination_country_code", "level2.destination_country_code is a 3-digit numeric country code.")],
     ["country fractional", { destination_country_code: 84.5 }, invalid("level2.destination_country_code", "level2.destination_country_code is a 3-digit numeric country code.")],
-    ["split as number", { split_shipment: 1 }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split with three digits", { split_shipment: "123/1" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split with trailing text", { split_shipment: "1/2x" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split with leading text", { split_shipment: "x1/2" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split without denominator", { split_shipment: "1/" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split without numerator", { split_shipment: "/2" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
-    ["split with letters", { split_shipment: "a/b" }, invalid("level2.split_shipment", 'level2.split_shipment must look like "n/m".')],
     ["indicator 3", { tax_indicator: 3 }, invalid("level2.tax_indicator", "level2.tax_indicator must be 0, 1 or 2.")],
     ["indicator as a string", { tax_indicator: "1" }, invalid("level2.tax_indicator", "level2.tax_indicator must be 0, 1 or 2.")],
     ["indicator null", { tax_indicator: null }, invalid("level2.tax_indicator", "level2.tax_indicator must be 0, 1 or 2.")],

@@ -339,9 +339,9 @@ describe("toLevel2Wire", () => {
     ["tax exempt", { tax_exempt: true, product_description: "Widgets" }, 1100, { tax_indicator: 2, product_description: "Widgets" }],
     [
       "shipping data",
-      { destination_postal_code: "94105", shipping_from_postal_code: "10001", destination_country_code: 840, split_shipment: "1/2" },
+      { destination_postal_code: "94105", shipping_from_postal_code: "10001", destination_country_code: 840 },
       1100,
-      { destination_postal_code: "94105", shipping_from_postal_code: "10001", destination_country_code: 840, split_shipment: "1/2" },
+      { destination_postal_code: "94105", shipping_from_postal_code: "10001", destination_country_code: 840 },
     ],
   ])("%s", (_name, input, amount, expected) => {
     const wire = toLevel2Wire(input, amount)
@@ -356,7 +356,6 @@ describe("toLevel2Wire", () => {
     ["rate given as a percentage", { tax_rate: 8.25, pc_order_number: "PO" }, "level2.tax_rate"],
     ["tax above the amount", { tax_amount: 2000, pc_order_number: "PO" }, "level2.tax_amount"],
     ["tax without an order number", { tax_amount: 10 }, "level2.pc_order_number"],
-    ["bad split shipment", { split_shipment: "first" }, "level2.split_shipment"],
     ["bad country", { destination_country_code: 8400 }, "level2.destination_country_code"],
     ["empty text", { purchase_identifier: " " }, "level2.purchase_identifier"],
     ["bad indicator", { tax_indicator: 7 as 1 }, "level2.tax_indicator"],

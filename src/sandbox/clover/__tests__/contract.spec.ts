@@ -149,3 +149,16 @@ describe("the clock control", () => {
     expect((await call("POST", "/__control/clock", { advanceSeconds: -1 })).status).toBe(400)
   })
 })
+
+describe("split shipments", () => {
+  it("split_shipment (top level, Clover's multi-capture) is refused: the simulator's merchant has no multi-capture; in level2 it is no field", async () => {
+    const charge = await authorize(1000)
+    const top = await call("POST", `/v1/charges/${charge.id}/capture`, { amount: 400, split_shipment: "1/2" })
+    expect(top.status).toBe(400)
+    expect(top.body.error).toMatchObject({ code: "invalid_request", param: "split_shipment" })
+    const nested = await call("POST", `/v1/charges/${charge.id}/capture`, { amount: 400, level2: { split_shipment: "1/2" } })
+    expect(nested.status).toBe(400)
+    expect(nested.body.error.param).toBe("level2.split_shipment")
+    expect((await call("GET", `/v1/charges/${charge.id}`)).body.captured).toBe(false)
+  })
+})
