@@ -120,8 +120,9 @@ function getCharge(ctx: RouteContext): ApiResponse {
 
 /**
  * Clover's "Capture a charge" (docs/gateways/clover.md#capture): optional `amount` (default: the
- * whole charge), `receipt_email` (overrides), `level2`. One capture per charge; a partial capture
- * releases the rest (assumed 3).
+ * whole charge), `receipt_email` (overrides), `level2`. One capture per charge (several need the
+ * merchant's multi-capture and `split_shipment`, refused here); what a partial capture does with
+ * the rest is undocumented: the simulator makes it uncapturable (assumed 3).
  */
 function captureCharge(ctx: RouteContext): ApiResponse {
   const { state, body } = ctx

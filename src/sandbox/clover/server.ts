@@ -10,35 +10,41 @@
  *
  * # Contract
  *
+ * Two contracts (state.ts `CloverContract`; start option `contract`, `POST /__control/config`):
+ * `documented` (default) follows Clover's documents and, where they are silent, the generous
+ * reading; `strictest` promises nothing Clover does not document. Differences are marked
+ * [strictest] below (docs/gateways/clover.md#the-simulators-two-contracts).
+ *
  * Conventions
  * - JSON bodies; amounts are integer cents; currency lower-case ISO 4217; `created` is unix ms
  *   (§environments-and-authentication, §the-charge-object). Ids are 13 upper-case alphanumerics
  *   (assumed 9).
- * - Errors: `{ error: { type, code, message, param?, decline_code?, charge?, doc_url } }` with
+ * - Errors: `{ error: { type, code?, message, param?, decline_code?, charge?, doc_url } }` with
  *   `type` one of api_connection_error, api_error, authentication_error, card_error,
  *   idempotency_error, invalid_request_error, rate_limit_error (§errors: Clover's response table).
  *   HTTP codes from Clover's status list (§errors), paired with types as assumed 2: 400 invalid
- *   request (with `param`), 401 authentication, 402 card_error ("Request Failed"; Clover's capture
- *   page lists card errors under 400, a client must accept both), 404 unknown object, 409
- *   idempotency conflict, 429 rate limit, 5xx api_error.
+ *   request (with `param`), 401 authentication (no code: Clover documents none), 402 card_error
+ *   ("Request Failed") [strictest: 400, as Clover's capture page lists card errors], 404 unknown
+ *   object, 409 idempotency conflict (no code), 429 rate limit, 5xx api_error. Only codes from
+ *   Clover's list (§errors); `invalid_request` where none fits.
  *
  * Headers (§required-headers)
  * - `Authorization: Bearer <private key>` on every `/v1` request, otherwise 401
- *   `authentication_error` / `unauthorized` (§environments-and-authentication). Accepted keys:
+ *   `authentication_error` (§environments-and-authentication). Accepted keys:
  *   `privateKeys` option, or by default any token of 8+ visible characters. The key is never echoed
  *   or stored (only a hash scopes idempotency records).
  * - `x-forwarded-for` is required on `POST /v1/charges` and `POST /v1/charges/:id/capture`
- *   ("Requests that don't include the header will be unsuccessful"): 400 `missing`, param
+ *   ("Requests that don't include the header will be unsuccessful"): 400 `invalid_request`, param
  *   `x-forwarded-for`.
  * - `idempotency-key` (≤ 255 chars) is required on `POST /v1/charges` (Clover: "a required
- *   value"): 400 `missing`, param `idempotency-key`; honoured when present on every POST.
+ *   value"): 400 `invalid_request`, param `idempotency-key`; honoured when present on every POST
+ *   [strictest: on `POST /v1/charges` only; elsewhere ignored, so a repeated refund refunds twice].
  *
  * Idempotency (§idempotency: Clover documents no window or mismatch rule; assumed 1, modelled on
  * Stripe's documented behaviour, with 409 for a reused key)
  * - Scoped per private key. Same key + same method, path and body (key order ignored) → the
  *   stored status and body are replayed with `Idempotent-Replayed: true`, nothing runs again.
- * - Same key + another request → 409 `idempotency_error` / `idempotency_key_reused`, param
- *   `idempotency-key`.
+ * - Same key + another request → 409 `idempotency_error`, param `idempotency-key`.
  * - Stored: 2xx and 402 declines. Not stored: validation errors, 404, "already captured /
  *   refunded" (re-evaluated on the next request), and fault answers (the request did not run).
  *   Records never expire (the 24 h of other gateways is not modelled).
@@ -47,14 +53,17 @@
  * - `POST /v1/charges` `{ amount, currency, source, capture? (default true; "false" string
  *   accepted as in Clover's pre-auth example), description? (≤ 255), metadata?, receipt_email?,
  *   level2? }` → 200 charge. amount > 99 999 999 → 400 `amount_too_large` (§errors: Clover's
- *   limit of $999,999.99).
+ *   limit of $999,999.99). `currency` in lower case only ("Format: Lower case"). A card token is
+ *   single-use (§card-tokens): a second charge with it → 400 `token_already_used`, param `source`.
  * - Charge: `{ id, object: "charge", amount, amount_captured, amount_refunded, currency, created,
  *   captured, paid, refunded, status: "succeeded" | "failed", outcome { network_status, type },
  *   ref_num, auth_code, order, source { id, object, brand, first6, last4, exp_month, exp_year },
  *   description, metadata, receipt_email, level2, failure_code, failure_message, livemode }`.
- *   `capture: false` → an authorization: `captured: false`, `amount_captured: 0`.
- * - Test tokens (stand-ins for tokenizer output; assumed 16): `clv_test_visa`,
- *   `clv_test_mastercard` authorize; `clv_test_decline_<code>` → 402 `card_error` /
+ *   `capture: false` → an authorization: `captured: false`, `amount_captured: 0` [strictest: no
+ *   `amount_captured` on any answer]. Pre-authorizations expire (§pre-authorization-rules): Visa 7
+ *   days, Mastercard 30, after `created` on the simulator's clock (`POST /__control/clock`).
+ * - Test tokens (stand-ins for tokenizer output; assumed 16), each optionally with `-<suffix>` to
+ *   make a new single-use token: `clv_test_visa`, `clv_test_mastercard` authorize; `clv_test_decline_<code>` → 402 `card_error` /
  *   `card_declined`, `decline_code: <code>`, `charge: <id>` of a stored failed charge (`status:
  *   "failed"`, `paid: false`, `failure_code: <code>`; assumed 15);
  *   `clv_test_capture_decline_<code>` authorizes but every capture is declined that way (the
@@ -66,14 +75,14 @@
  * - `POST /v1/charges/:id/capture` `{ amount? (default: the whole charge), receipt_email?
  *   (overrides the charge's; 400 `email_invalid`), level2? }` → 200 charge with `captured: true`
  *   and `amount_captured` (Clover: "Returns the charge object with any captured value set to
- *   true"; its sample's `captured: false` is the inconsistency of assumed 7).
- * - One capture per charge. A partial capture releases the rest (assumed 3: Clover documents "The
- *   balance is refunded" only for device pre-auths; multi-capture via `split_shipment` needs a
- *   merchant setting and is not modelled: `split_shipment` is validated and stored only).
- *   `amount_refunded` does not count the released rest.
+ *   true") [strictest: `captured: false` and no `amount_captured`, as Clover's capture sample].
+ * - One capture per charge; the rest cannot be captured (what Clover does with it is undocumented,
+ *   assumed 3). Multi-capture needs the merchant's setting and a top-level `split_shipment`: the
+ *   simulator's merchant has none, `split_shipment` → 400 `invalid_request`.
+ *   `amount_refunded` does not count the rest.
  * - A second capture → 400 `charge_already_captured` (§errors: "Do not retry"); capture of a
- *   released charge → 400 `charge_already_refunded`; of a failed charge → 400 `invalid_request`;
- *   amount > charge amount → 400 `invalid_charge_amount`, param `amount` (assumed 4).
+ *   released, failed or expired charge → 400 `invalid_request`; amount > charge amount → 400
+ *   `invalid_request`, param `amount` (assumed 4).
  * - `level2` (§level-2-data): tax_amount, discount_amount, freight_amount, duty_amount
  *   (integer cents ≥ 0), tax_indicator (0|1|2), purchase_identifier, pc_order_number,
  *   destination_postal_code, shipping_from_postal_code, destination_country_code (3 digits),
@@ -84,7 +93,8 @@
  * Refunds (§refunds-and-releasing-a-hold)
  * - `POST /v1/refunds` `{ charge, amount?, reason? (duplicate | fraudulent |
  *   requested_by_customer), metadata? (assumed 10) }` → 200 `{ id, object: "refund", amount,
- *   charge, currency, created, status: "succeeded", reason, metadata }`.
+ *   charge, created, status: "succeeded", reason, metadata }` [strictest: `{ id, object, amount,
+ *   charge, created, status }`, Clover's sample]; no `currency` (Clover's refunds have none).
  * - Captured charge: amount ≤ amount_captured − amount_refunded (default: all of it; assumed 6,
  *   stricter than Clover's "up to the original charge amount"); more → 400 `amount_too_large`,
  *   param `amount`; nothing left → 400 `charge_already_refunded`.
@@ -108,12 +118,15 @@
  *   is consumed by the next `/v1` request(s) it matches (`match.method`, `match.path`: substring of
  *   path + query or a regex source; `times`, default 1). Kinds: `delay` (wait `delayMs`, then
  *   act normally), `timeout` (a long delay, 30 s by default), `status_500` / `status_503`
- *   (`api_error`, not acting), `status_429` (`rate_limit_error` / `rate_limit` with `Retry-After:
- *   retryAfterSeconds`, default 1, not acting; §rate-limits), `reset_before` (socket destroyed,
+ *   (`api_error`, not acting), `status_429` (`rate_limit_error` / `rate_limit`, not acting; a
+ *   `Retry-After` only when the fault names `retryAfterSeconds`: Clover sends one on
+ *   concurrent-limit 429s only, §rate-limits), `reset_before` (socket destroyed,
  *   not acting), `reset_after` / `lost_response` (act and store the idempotency record, then
  *   destroy the socket; `delayMs` first), `malformed` (act, answer 200 with a truncated body).
  * - `GET /__control/faults` lists, `DELETE /__control/faults` clears the queue.
- * - `GET /__control/state` → `{ counts: { charges, captures, refunds, requests, replays },
+ * - `GET|POST /__control/config` `{ contract }`; `POST /__control/clock` `{ advanceSeconds }` or
+ *   `{ offsetSeconds }` (how far ahead of real time the simulator's clock runs).
+ * - `GET /__control/state` → `{ config, clock, counts: { charges, captures, refunds, requests, replays },
  *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,
  *   faults }`. `POST /__control/reset` clears everything.
  */

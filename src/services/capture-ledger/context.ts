@@ -73,7 +73,8 @@ export class LedgerContext {
 
   totalsFrom(payment: LockedPayment, captures: Capture[], orderOwes: number | null = null): PaymentTotals {
     // On a single-capture gateway the first capture that was not refused uses
-    // the authorization up: whatever it left is released. A closed
+    // the authorization up: nothing it left can be captured (whether the gateway
+    // released it is the gateway's: Clover does not document it). A closed
     // authorization (released by the operator) has nothing left either.
     const spent = isSingleCapture(this.registry.get(payment.provider_id), payment.data) && captures.some((c) => c.status !== "failed")
     return derivePaymentTotals({

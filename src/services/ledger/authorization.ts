@@ -8,8 +8,9 @@ import type { EntityManager } from "typeorm"
  */
 
 /**
- * A single-capture gateway (Clover, Mollie without multiple captures) releases
- * whatever its first capture leaves: the ledger records that before the
+ * On a single-capture gateway (Clover, Mollie without multiple captures) nothing
+ * more can be captured after the first capture, whether or not the gateway
+ * releases the rest at once (Clover does not say): the ledger records that before the
  * capture is sent, so the outcome can close the authorization. The authorized
  * amount is Medusa's payment.amount, untouched until the ledger has this row.
  */
