@@ -21,6 +21,7 @@ const CASES: Array<[GatewayName, FaultName]> = [
   ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["captures-sandbox", f]),
   ...[...SIMULATOR_FAULTS, ...MOLLIE_ONLY_FAULTS].map((f): [GatewayName, FaultName] => ["mollie", f]),
   ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["clover", f]),
+  ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["clover-strictest", f]),
   ...SIMULATOR_FAULTS.map((f): [GatewayName, FaultName] => ["stripe-captures", f]),
 ]
 
@@ -34,6 +35,7 @@ describe("faults at the gateway: no double captures, nothing lost, invariants ho
       "captures-sandbox": new SandboxDriver(ctx),
       mollie: new MollieDriver(ctx),
       clover: new CloverDriver(ctx),
+      "clover-strictest": new CloverDriver(ctx, "strictest"),
       "stripe-captures": new StripeDriver(ctx),
     },
   }

@@ -6,7 +6,10 @@
 import type { TestContext } from "../../../helpers/store"
 import { control, type Json } from "./util"
 
-export type GatewayName = "captures-sandbox" | "mollie" | "clover" | "stripe-captures"
+/** `clover-strictest`: Clover, its simulator promising nothing Clover does not document. */
+export type GatewayName = "captures-sandbox" | "mollie" | "clover" | "clover-strictest" | "stripe-captures"
+
+export const isClover = (gateway: GatewayName): boolean => gateway === "clover" || gateway === "clover-strictest"
 export type OpKind = "capture" | "refund"
 export type GatewayStatus = "succeeded" | "pending" | "failed"
 
@@ -57,6 +60,9 @@ export interface GatewayDriver {
   drain(kind: OpKind, paymentRef: string): Promise<void>
   clearFaults(): Promise<void>
   snapshot(refs: ReadonlySet<string>): Promise<GatewaySnapshot>
+  /** Before and after a case: the simulator's settings it runs under. */
+  setUp?(): Promise<void>
+  tearDown?(): Promise<void>
 }
 
 async function leftoverOn(url: string, path: string): Promise<number> {
@@ -243,9 +249,21 @@ export class MollieDriver extends BaseDriver {
 }
 
 export class CloverDriver extends BaseDriver {
-  readonly name = "clover" as const
-  constructor(private readonly ctx: TestContext) {
+  readonly name: "clover" | "clover-strictest"
+  constructor(
+    private readonly ctx: TestContext,
+    private readonly contract: "documented" | "strictest" = "documented"
+  ) {
     super(ctx.cloverUrl)
+    this.name = contract === "documented" ? "clover" : "clover-strictest"
+  }
+
+  async setUp(): Promise<void> {
+    await control(this.url, "POST", "config", { contract: this.contract })
+  }
+
+  async tearDown(): Promise<void> {
+    await control(this.url, "POST", "config", { contract: "documented" })
   }
 
   /** Captures POST to the charge; every refund POSTs to /v1/refunds (the charge is in the body). */

@@ -27,7 +27,7 @@ export function formatTable(results: readonly CaseResult[]): string {
     String(r.outcomes.unresolved),
     String(r.outcomes.failed),
     String(r.outcomes.refused + r.outcomes.conflict + r.outcomes.error),
-    `${r.final.succeeded}/${r.final.failed}/${r.final.unsettled}`,
+    `${r.final.succeeded}/${r.final.failed}/${r.final.unsettled}${r.leftToPerson ? ` (${r.leftToPerson} to a person)` : ""}`,
     String(r.recorded),
     String(r.violations.length),
     r.seconds.toFixed(1),
@@ -45,7 +45,8 @@ export function formatTable(results: readonly CaseResult[]): string {
     "",
     `${results.length} cases, ${total.ops} operations (${total.faulted} faulted), ${total.violations} violations`,
     "ok/pending/unresolved/failed: the admin route's answer (201 succeeded, 201 pending, 202 outcome unknown, 422);",
-    "refused: 400/409/5xx answers; final: ledger rows after reconciliation (succeeded/failed/still requested or pending).",
+    "refused: 400/409/5xx answers; final: ledger rows after reconciliation (succeeded/failed/still requested or pending;",
+    "  'to a person': Clover showed the charge captured without its amount, the capture is left requested and checked as a person would settle it).",
   ]
   for (const r of results) {
     for (const v of r.violations.slice(0, 20)) out.push(`  ! ${r.gateway}/${r.fault} [${v.kind}] ${v.detail}`)
