@@ -12,7 +12,7 @@ const path = require("path")
 const env = process.env
 const redisUrl = env.REDIS_URL || undefined
 
-/** Plugin options; every key is documented in README.md. */
+/** Plugin options; every key is documented in docs/options.md. */
 const capturesOptions = {
   // Makes `medusa-admin build` include the plugin's dashboard widget (dist/admin).
   enableUI: true,

@@ -36,7 +36,7 @@ export const MAX_REFUND_PAGES = 20
 
 /**
  * Around the row's `created_at`, the times a refund of ours can carry at Clover: the call is sent
- * right after the row is written and gives up within 120 s (README, "never received"); minutes
+ * right after the row is written and gives up within 120 s (docs/ledger.md, "When it runs"); minutes
  * of margin on both sides absorb a clock difference between this server and Clover's.
  */
 export const REFUND_MATCH_WINDOW = { beforeMs: 5 * 60_000, afterMs: 15 * 60_000 } as const

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 
 /**
- * Webhooks for one payment, coalesced into few refreshes (README, "POST /hooks/captures/mollie").
+ * Webhooks for one payment, coalesced into few refreshes (the MollieWebhook operation in docs/openapi.yaml).
  *
  * Mollie's webhook is unsigned and a payment's `tr_…` id is seen by its shopper, so anyone can
  * call it as often as they like. Each call used to ask Mollie about every unsettled capture

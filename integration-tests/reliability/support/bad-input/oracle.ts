@@ -1,6 +1,6 @@
 /**
  * What the plugin must do with a request, worked out from the request alone
- * (the README's rules, not the plugin's code): what must be refused, what may
+ * (the documented rules of docs/api.md and docs/openapi.yaml, not the plugin's code): what must be refused, what may
  * be refused, and which words a refusal's message must contain to name the
  * problem.
  */
@@ -91,7 +91,7 @@ export function checkCurrency(c: Collector, field: string, v: unknown): void {
   if (typeof v !== "string" || !/^[A-Za-z]{3}$/.test(v)) c.reject.push(fieldProblem(field, `${describe(v)} is no ISO 4217 code`))
 }
 
-/** Metadata keys the README reserves, at any depth: Object.prototype's members but `constructor`. */
+/** Metadata keys the API reserves (the Metadata schema of docs/openapi.yaml), at any depth: Object.prototype's members but `constructor`. */
 export { RESERVED_METADATA_KEYS }
 
 /** The reserved keys anywhere in a parsed JSON value (own keys: JSON.parse makes `__proto__` one). */

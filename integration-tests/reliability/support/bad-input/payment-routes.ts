@@ -35,7 +35,7 @@ export function paymentRoutes(w: World): RouteDef[] {
               ),
             },
           ],
-          // A gateway's decline of a valid request is recorded as a failed capture and answered 422 (README).
+          // A gateway's decline of a valid request is recorded as a failed capture and answered 422 (docs/api.md, "Errors every route can give").
           declineAllowed: true,
           mutates: true,
           accepted: (b) => {
