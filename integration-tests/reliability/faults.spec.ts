@@ -13,7 +13,9 @@ import { formatTable } from "./support/faults/table"
  * 5xx, 429 with Retry-After, malformed bodies; for Mollie also captures that settle failed,
  * duplicate and reordered webhooks), then reconciliation, then the properties of
  * support/faults/checks.ts against the simulator's own records: no double captures or refunds,
- * nothing lost, the invariants. FAULTS_SEED=<n> replays a run; the table is printed at the end.
+ * nothing lost, the invariants. The gateways: the sandbox, Mollie, Clover (its simulator as
+ * documented, and under its strictest contract: no idempotency on refunds, no amount_captured),
+ * Stripe. FAULTS_SEED=<n> replays a run; the table is printed at the end.
  */
 const BASE_SEED = Number(process.env.FAULTS_SEED ?? 20_240_611)
 
