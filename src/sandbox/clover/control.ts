@@ -2,7 +2,7 @@
 import { handleControl, standardControlRoutes, type ControlErrors, type ControlRequest } from "../common/control"
 import { json, type ApiResponse } from "../common"
 import { CloverSimError, invalidRequest } from "./errors"
-import type { CloverContract, CloverSandboxState } from "./state"
+import type { CloverContract, CloverSandboxState, PartialCaptureRest } from "./state"
 
 /** Clover-shaped error bodies for control requests. */
 const ERRORS: ControlErrors = {
@@ -13,6 +13,7 @@ const ERRORS: ControlErrors = {
 }
 
 const CONTRACTS: readonly CloverContract[] = ["documented", "strictest"]
+const RESTS: readonly PartialCaptureRest[] = ["released", "held"]
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
 
@@ -32,12 +33,18 @@ export function handleControlRequest(state: CloverSandboxState, method: string, 
     }),
     "GET /__control/config": () => json(200, state.config),
     "POST /__control/config": (req: ControlRequest) => {
-      const body = req.body()
-      const contract = isRecord(body) ? body.contract : undefined
-      if (!CONTRACTS.includes(contract as CloverContract)) {
+      const body = isRecord(req.body()) ? (req.body() as Record<string, unknown>) : {}
+      const { contract, partialCaptureRest } = body
+      if (contract !== undefined && !CONTRACTS.includes(contract as CloverContract)) {
         throw invalidRequest("invalid_request", `contract must be one of ${CONTRACTS.join(", ")}.`, "contract")
       }
-      state.config = { ...state.config, contract: contract as CloverContract }
+      if (partialCaptureRest !== undefined && !RESTS.includes(partialCaptureRest as PartialCaptureRest)) {
+        throw invalidRequest("invalid_request", `partialCaptureRest must be one of ${RESTS.join(", ")}.`, "partialCaptureRest")
+      }
+      state.config = {
+        contract: (contract as CloverContract | undefined) ?? state.config.contract,
+        partialCaptureRest: (partialCaptureRest as PartialCaptureRest | undefined) ?? state.config.partialCaptureRest,
+      }
       return json(200, state.config)
     },
     "POST /__control/clock": (req: ControlRequest) => {

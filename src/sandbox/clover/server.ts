@@ -124,7 +124,9 @@
  *   not acting), `reset_after` / `lost_response` (act and store the idempotency record, then
  *   destroy the socket; `delayMs` first), `malformed` (act, answer 200 with a truncated body).
  * - `GET /__control/faults` lists, `DELETE /__control/faults` clears the queue.
- * - `GET|POST /__control/config` `{ contract }`; `POST /__control/clock` `{ advanceSeconds }` or
+ * - `GET|POST /__control/config` `{ contract?, partialCaptureRest?: "released" | "held" }` (what a
+ *   partial capture does with the rest, undocumented by Clover; shown as `held_amount`/`held_until`
+ *   per charge in the state); `POST /__control/clock` `{ advanceSeconds }` or
  *   `{ offsetSeconds }` (how far ahead of real time the simulator's clock runs).
  * - `GET /__control/state` → `{ config, clock, counts: { charges, captures, refunds, requests, replays },
  *   charges: [charge + counts: { captures, capture_requests, refunds, replays }], refunds,
@@ -135,11 +137,13 @@ import { startSimulator } from "../common/request-pipeline"
 import { handleApiRequest, type CloverApiOptions } from "./api"
 import { handleControlRequest } from "./control"
 import { CloverSimError, faultError, invalidRequest } from "./errors"
-import { CloverSandboxState, type CloverContract } from "./state"
+import { CloverSandboxState, type CloverContract, type PartialCaptureRest } from "./state"
 
 export type CloverSandboxOptions = CloverApiOptions & {
   /** What the simulator promises beyond Clover's documents (state.ts `CloverContract`). Default "documented". */
   contract?: CloverContract
+  /** What a partial capture does with the rest (state.ts `PartialCaptureRest`). Default "released". */
+  partialCaptureRest?: PartialCaptureRest
   /** Default 0: an ephemeral port. */
   port?: number
   /** Default 127.0.0.1. */
@@ -154,7 +158,7 @@ export type CloverSandboxHandle = {
 }
 
 export async function startCloverSandbox(opts: CloverSandboxOptions = {}): Promise<CloverSandboxHandle> {
-  const state = new CloverSandboxState({ contract: opts.contract ?? "documented" })
+  const state = new CloverSandboxState({ contract: opts.contract ?? "documented", partialCaptureRest: opts.partialCaptureRest ?? "released" })
   const apiOptions: CloverApiOptions = { privateKeys: opts.privateKeys }
   const lifecycle = await startSimulator({
     port: opts.port,

@@ -82,7 +82,15 @@ export type ChargeCounts = {
  */
 export type CloverContract = "documented" | "strictest"
 
-export type CloverSandboxConfig = { contract: CloverContract }
+/**
+ * What a plain partial capture (no `split_shipment`) does with the rest of the authorization, which
+ * Clover does not document for its Ecommerce API: `released` at once (as for its device pre-auths),
+ * or `held` on the card until the pre-authorization lapses. Either way it cannot be captured any
+ * more; only the control API's state shows the difference (`held_amount`, `held_until`).
+ */
+export type PartialCaptureRest = "released" | "held"
+
+export type CloverSandboxConfig = { contract: CloverContract; partialCaptureRest: PartialCaptureRest }
 
 /** Pre-authorizations expire (docs/gateways/clover.md#pre-authorization-rules): Visa 7 days, Mastercard 30. */
 export const PRE_AUTH_VALIDITY_DAYS: Readonly<Record<string, number>> = { VISA: 7, MC: 30 }
@@ -95,7 +103,8 @@ export type CloverSandboxSnapshot = {
   config: CloverSandboxConfig
   clock: { now: number; offsetMs: number }
   counts: CloverSandboxCounts
-  charges: Array<SimCharge & { counts: ChargeCounts }>
+  /** `held_amount`/`held_until`: what the card still holds after a partial capture (config `partialCaptureRest: "held"`). */
+  charges: Array<SimCharge & { counts: ChargeCounts; held_amount: number; held_until: number | null }>
   refunds: SimRefund[]
   faults: ReturnType<FaultQueue["list"]>
 }
@@ -133,8 +142,15 @@ export class CloverSandboxState {
   /** Moves the simulator's clock (ms), so tests can age authorizations without waiting days. */
   clockOffsetMs = 0
 
-  constructor(private readonly initialConfig: CloverSandboxConfig = { contract: "documented" }) {
+  constructor(private readonly initialConfig: CloverSandboxConfig = { contract: "documented", partialCaptureRest: "released" }) {
     this.config = { ...initialConfig }
+  }
+
+  /** What the card still holds of a partly captured charge, and until when (the control API's view). */
+  heldOf(charge: SimCharge): { held_amount: number; held_until: number | null } {
+    const rest = charge.captured ? charge.amount - charge.amount_captured : 0
+    if (rest <= 0 || this.config.partialCaptureRest === "released" || this.now() > this.expiresAt(charge)) return { held_amount: 0, held_until: null }
+    return { held_amount: rest, held_until: this.expiresAt(charge) }
   }
 
   now(): number {
@@ -176,7 +192,7 @@ export class CloverSandboxState {
       config: { ...this.config },
       clock: { now: this.now(), offsetMs: this.clockOffsetMs },
       counts: this.counts(),
-      charges: [...this.charges.values()].map((charge) => ({ ...clone(charge), counts: { ...this.countsOf(charge.id) } })),
+      charges: [...this.charges.values()].map((charge) => ({ ...clone(charge), counts: { ...this.countsOf(charge.id) }, ...this.heldOf(charge) })),
       refunds: [...this.refunds.values()].map(clone),
       faults: this.faults.list(),
     }

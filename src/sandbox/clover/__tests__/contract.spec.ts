@@ -34,7 +34,7 @@ const authorize = async (amount = 1000, source = token()) => {
 
 describe("contract: documented (the default) and strictest", () => {
   it("documented: amount_captured on charges, captured: true in a capture's 200, refunds keep reason and metadata, no currency", async () => {
-    expect((await call("GET", "/__control/config")).body).toEqual({ contract: "documented" })
+    expect((await call("GET", "/__control/config")).body).toEqual({ contract: "documented", partialCaptureRest: "released" })
     const charge = await authorize()
     const captured = await call("POST", `/v1/charges/${charge.id}/capture`, { amount: 600 })
     expect(captured.body).toMatchObject({ captured: true, amount_captured: 600 })
@@ -43,7 +43,7 @@ describe("contract: documented (the default) and strictest", () => {
   })
 
   it("strictest: no amount_captured anywhere, captured: false in a capture's 200 (Clover's sample), refunds as Clover's sample shows them", async () => {
-    expect((await contract("strictest")).body).toEqual({ contract: "strictest" })
+    expect((await contract("strictest")).body).toEqual({ contract: "strictest", partialCaptureRest: "released" })
     const charge = await authorize()
     expect(charge).not.toHaveProperty("amount_captured")
     const captured = await call("POST", `/v1/charges/${charge.id}/capture`, { amount: 600 })
@@ -98,7 +98,7 @@ describe("contract: documented (the default) and strictest", () => {
     expect((await contract("lenient")).status).toBe(400)
     await contract("strictest")
     sandbox.state.reset()
-    expect((await call("GET", "/__control/config")).body).toEqual({ contract: "documented" })
+    expect((await call("GET", "/__control/config")).body).toEqual({ contract: "documented", partialCaptureRest: "released" })
   })
 })
 
@@ -160,5 +160,24 @@ describe("split shipments", () => {
     expect(nested.status).toBe(400)
     expect(nested.body.error.param).toBe("level2.split_shipment")
     expect((await call("GET", `/v1/charges/${charge.id}`)).body.captured).toBe(false)
+  })
+})
+
+describe("the rest of a partly captured charge (undocumented by Clover: a setting)", () => {
+  it("released (default): nothing held; held: the card keeps the rest until the pre-authorization lapses; never capturable again", async () => {
+    const state = async (id: string) => (await call("GET", "/__control/state")).body.charges.find((c: { id: string }) => c.id === id)
+    const released = await authorize(1000)
+    await call("POST", `/v1/charges/${released.id}/capture`, { amount: 400 })
+    expect(await state(released.id)).toMatchObject({ held_amount: 0, held_until: null })
+
+    expect((await call("POST", "/__control/config", { partialCaptureRest: "held" })).body).toEqual({ contract: "documented", partialCaptureRest: "held" })
+    const held = await authorize(1000)
+    await call("POST", `/v1/charges/${held.id}/capture`, { amount: 400 })
+    const shown = await state(held.id)
+    expect(shown).toMatchObject({ held_amount: 600, held_until: held.created + 7 * 86_400_000 })
+    expect((await call("POST", `/v1/charges/${held.id}/capture`, { amount: 100 })).body.error.code).toBe("charge_already_captured")
+    await call("POST", "/__control/clock", { advanceSeconds: 7 * 86_400 + 1 })
+    expect(await state(held.id)).toMatchObject({ held_amount: 0, held_until: null })
+    expect((await call("POST", "/__control/config", { partialCaptureRest: "kept" })).status).toBe(400)
   })
 })
