@@ -8,7 +8,6 @@
  * is a thrown `GatewayError`.
  */
 import {
-  GatewayLookupDiscrepancy,
   isGatewayError,
   type CaptureRequest,
   type CaptureResult,
@@ -17,6 +16,7 @@ import {
   type PaymentSnapshot,
   type RefundResult,
 } from "../gateway"
+import { assertCents, confirm, hasCode, isMissing, settle } from "./answers"
 import { CloverClient } from "./client"
 import {
   CloverApiError,
@@ -43,7 +43,6 @@ import {
   matchCapture,
   matchRefundById,
   matchRefundInList,
-  type LookupVerdict,
   type RefundWant,
 } from "./lookup"
 import type { CaptureChargeBody, CloverCharge, CloverList, CloverRefund, CreateRefundBody } from "./types"
@@ -55,38 +54,6 @@ import type { CloverAuthorizeRequest, CloverCaptureRequest, CloverGatewayOptions
 export type { CloverAuthorizeRequest, CloverCaptureRequest, CloverGatewayOptions, CloverRefundRequest } from "./requests"
 
 const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"])
-
-function assertCents(amount: number, param = "amount"): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
-    throw invalidRequest("parameter_invalid", `${param} must be a positive integer in minor units, got ${String(amount)}.`, param)
-  }
-}
-
-/**
- * A read that decides an operation Clover may already have done (after a 200 we could not read
- * as a capture, or an "already captured/refunded" answer). If the read fails, the operation's
- * outcome is unknown, never "failed": marking it failed could hide money moved.
- */
-async function confirm<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (err) {
-    throw isGatewayError(err) && !err.outcomeUnknown ? asOutcomeUnknown(err) : err
-  }
-}
-
-const hasCode = (err: unknown, code: string): err is CloverApiError => isGatewayError(err) && err.code === code
-const isMissing = (err: unknown): boolean => isGatewayError(err) && err.httpStatus === 404
-
-/** A lookup's verdict as the port says it: the result, null for "nothing there", or a thrown discrepancy. */
-function settle<T, R extends { message?: string }>(verdict: LookupVerdict<T>, toResult: (item: T) => R): R | null {
-  if (verdict.kind === "none") return null
-  if (verdict.kind === "discrepancy") throw new GatewayLookupDiscrepancy(verdict)
-  const result = toResult(verdict.item)
-  if (verdict.by !== "fields") return result
-  // Worth a line on the row: Clover did not give back the key we sent.
-  return { ...result, message: "Found at Clover by charge, amount and time; the refund does not carry this refund's key." }
-}
 
 export class CloverGateway implements PaymentGateway {
   readonly name = "clover"
