@@ -74,7 +74,8 @@ describe.each(["documented", "strictest"] as const)("Clover (%s contract): recon
     await cloverControl(ctx, "POST", "faults", {
       faults: [
         { kind: "lost_response", match: { method: "POST", path: "/v1/refunds" } },
-        { kind: "status_503", match: { method: "GET", path: "/v1/refunds" }, times: 5 },
+        // Only this charge's list: a background reconciliation elsewhere must not take these faults.
+        { kind: "status_503", match: { method: "GET", path: `/v1/refunds?charge=${order.paymentRef}` }, times: 5 },
       ],
     })
     const lost = await api.post(`/admin/captures/${captured.body.capture.id}/refunds`, { amount: 500 })
