@@ -187,6 +187,11 @@ export type RefundRequest = {
   refundId?: string
   /** The display id (`#1001`) of the order the payment belongs to; null when there is none. */
   orderDisplayId?: number | null
+  /**
+   * Gateway refund ids the ledger already holds for other refunds of this payment: a gateway that
+   * has to find a refund by its fields (Clover) never takes one of these for this refund.
+   */
+  claimedRefundIds?: readonly string[]
 }
 
 export type RefundResult = {
@@ -216,6 +221,8 @@ export type OperationLookup = {
    * candidate when the operation has to be matched on the gateway's documented fields.
    */
   requestedAt?: Date
+  /** Gateway ids the ledger already holds for other operations of this payment: never this row's. */
+  claimedIds?: readonly string[]
   /**
    * For a lookup without `gatewayId` at a gateway that finds operations by listing them
    * (Mollie): read at most this many pages. When the operation is not found within them the

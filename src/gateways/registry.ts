@@ -33,6 +33,12 @@ export type RegisteredGateway = {
   captureExtras?: (ctx: CaptureContext) => Record<string, unknown>
   /** The longest one call to it can take with its retries (transport-options.ts longestCallMs). */
   longestCallMs: number
+  /**
+   * Refunds of a payment one at a time while one's outcome is unclear: a gateway whose refunds can
+   * only be told apart by amount and time (Clover, which keeps no key on them) could not say which
+   * of two unclear refunds it made.
+   */
+  serialRefunds?: boolean
 }
 
 /** Whether a payment's authorization takes one capture only (RegisteredGateway.singleCapture). */
@@ -99,6 +105,7 @@ export class GatewayRegistry {
       gateway,
       mode: gateway.mode,
       singleCapture: true,
+      serialRefunds: true,
       captureExtras: (ctx) => cloverCaptureExtras(options, ctx),
       longestCallMs: longestCallMs(options),
     })

@@ -193,7 +193,13 @@ export class CloverGateway implements PaymentGateway {
   private async refundAfterUnclearAnswer(req: CloverRefundRequest, sentAt: number, unclear: Error): Promise<RefundResult> {
     let found: RefundResult | null
     try {
-      found = await this.findRefund({ chargeId: req.paymentRef, key: req.idempotencyKey, amount: req.amount, requestedAt: sentAt })
+      found = await this.findRefund({
+        chargeId: req.paymentRef,
+        key: req.idempotencyKey,
+        amount: req.amount,
+        requestedAt: sentAt,
+        claimedIds: req.claimedRefundIds,
+      })
     } catch {
       throw unclear
     }
@@ -258,7 +264,13 @@ export class CloverGateway implements PaymentGateway {
       }
       return settle(matchRefundById(refund, { chargeId, amount: lookup.amount }), toRefundResult)
     }
-    return this.findRefund({ chargeId, key: lookup.idempotencyKey, amount: lookup.amount, requestedAt: lookup.requestedAt?.getTime() })
+    return this.findRefund({
+      chargeId,
+      key: lookup.idempotencyKey,
+      amount: lookup.amount,
+      requestedAt: lookup.requestedAt?.getTime(),
+      claimedIds: lookup.claimedIds,
+    })
   }
 
   private async findRefund(want: RefundWant): Promise<RefundResult | null> {

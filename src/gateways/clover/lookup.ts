@@ -122,6 +122,8 @@ export type RefundWant = {
   requestedAt?: number
   /** Only a refund carrying our key counts (the gateway's own check after `charge_already_refunded`). */
   keyOnly?: boolean
+  /** Refund ids the ledger holds for its other refunds of this payment: never this one's. */
+  claimedIds?: readonly string[]
 }
 
 const keyOf = (refund: CloverRefund): string | undefined => {
@@ -171,9 +173,12 @@ export function matchRefundInList(
   if (want.keyOnly || want.amount === undefined) {
     return complete ? { kind: "none" } : discrepancy("incomplete", `${unread}; no refund read so far carries this refund's key.`, [])
   }
-  // Documented fields: a refund at our amount, made when ours was sent, that is not another request's.
+  // Documented fields: a refund at our amount, made when ours was sent, that is not another request's
+  // (no other key on it, and not a refund the ledger already holds for another row).
+  const claimed = new Set(want.claimedIds ?? [])
   const fits = onCharge.filter(
-    (refund) => keyOf(refund) === undefined && refund.amount === want.amount && inWindow(refund.created, want.requestedAt, window)
+    (refund) =>
+      keyOf(refund) === undefined && !claimed.has(refund.id) && refund.amount === want.amount && inWindow(refund.created, want.requestedAt, window)
   )
   if (!complete) {
     return discrepancy(

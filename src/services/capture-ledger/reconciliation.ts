@@ -109,6 +109,7 @@ export class Reconciliation {
         idempotencyKey: refund.id,
         amount: refund.amount,
         requestedAt: refund.created_at,
+        claimedIds: await this.claimedRefundIds(refund.payment_id, refund.id),
       })
       .catch((err) => this.noteDiscrepancy(ids, actor, err))
     const patch = patchFromLookup(found, rowTiming(refund, registered), opts.neverReceivedAfterMs ?? NEVER_RECEIVED_AFTER_MS, "refund")
@@ -134,7 +135,14 @@ export class Reconciliation {
     if (row.status !== "failed" || row.error_code !== NEVER_RECEIVED_CODE) return null
     const payment = await this.ctx.requirePayment(row.payment_id)
     const { gateway } = this.ctx.requireGateway(payment)
-    const lookup = { paymentRef: paymentRef(payment), gatewayId: undefined, idempotencyKey: row.id, amount: row.amount, requestedAt: row.created_at }
+    const lookup = {
+      paymentRef: paymentRef(payment),
+      gatewayId: undefined,
+      idempotencyKey: row.id,
+      amount: row.amount,
+      requestedAt: row.created_at,
+      claimedIds: kind === "refund" ? await this.claimedRefundIds(row.payment_id, row.id) : undefined,
+    }
     const found = kind === "capture" ? await gateway.retrieveCapture(lookup) : await gateway.retrieveRefund(lookup)
     if (!found || found.status === "failed") return null
 
@@ -166,6 +174,15 @@ export class Reconciliation {
     }
     await this.ctx.write((m) => recordEvent(m, { ...ids, type: "reconciled", actor, data: { found_at_gateway: true, gateway_status: found.status, late: true } }))
     return { after: found.status }
+  }
+
+  /** Gateway ids the payment's other refunds hold: a lookup by fields never takes them for this one. */
+  private async claimedRefundIds(paymentId: string, exceptId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.ctx.manager.query(
+      `SELECT gateway_refund_id AS id FROM capture_refund WHERE payment_id = $1 AND id <> $2 AND gateway_refund_id IS NOT NULL`,
+      [paymentId, exceptId]
+    )
+    return rows.map((r) => r.id)
   }
 
   /**

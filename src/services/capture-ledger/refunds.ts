@@ -15,7 +15,14 @@ import { validateRefundInput, type LedgerResult, type RefundCaptureInput } from 
 import type { CaptureReads } from "./reads"
 import { findReplay, inFlightUntil, isInFlight, paymentRef } from "./rows"
 
-type PreparedRefund = { refund: CaptureRefund; capture: Capture; payment: LockedPayment; registered: RegisteredGateway }
+type PreparedRefund = {
+  refund: CaptureRefund
+  capture: Capture
+  payment: LockedPayment
+  registered: RegisteredGateway
+  /** Gateway ids of the payment's other refunds (RefundRequest.claimedRefundIds). */
+  claimedRefundIds: string[]
+}
 
 /**
  * Giving money back, one capture at a time: the refund row is committed
@@ -64,6 +71,15 @@ export class CaptureRefunds {
           "capture_not_refundable"
         )
       }
+      const ofPayment = await refunds.find({ where: { payment_id: payment.id } })
+      const unclear = ofPayment.find((r) => r.status === "requested")
+      if (registered.serialRefunds && unclear) {
+        throw ledgerErrors.notAllowed(
+          `Refund ${unclear.id} of payment ${payment.id} has no known outcome yet; this gateway's refunds can only be told apart by amount and time, so reconcile it before refunding again`,
+          "refund_unsettled"
+        )
+      }
+      const claimedRefundIds = ofPayment.map((r) => r.gateway_refund_id).filter((v): v is string => !!v)
       const existing = await refunds.find({ where: { capture_id: capture.id } })
       const balance = captureRefundBalance({ status: capture.status, amount: capture.amount, refunds: existing })
       if (balance === 0) {
@@ -103,14 +119,14 @@ export class CaptureRefunds {
         actor: input.actor,
         data: { amount, idempotency_key: refund.idempotency_key },
       })
-      return { refund, capture, payment, registered }
+      return { refund, capture, payment, registered, claimedRefundIds }
     })
 
     if ("replay" in prepared) {
       if (isInFlight(prepared.replay)) throw ledgerErrors.inFlight(prepared.replay.id)
       return { refund: prepared.replay, capture: await this.reads.retrieve(captureId), replayed: true }
     }
-    const { refund, capture, payment, registered } = prepared
+    const { refund, capture, payment, registered, claimedRefundIds } = prepared
 
     // A gateway may have to describe the refund (Mollie requires a description): the note, else
     // one naming the order, so read its display id; before the call, so a failed read sends nothing.
@@ -130,6 +146,7 @@ export class CaptureRefunds {
         description: refund.note ?? undefined,
         refundId: refund.id,
         orderDisplayId: order[0]?.display_id ?? null,
+        claimedRefundIds,
       })
       patch = patchFromResult(result)
     } catch (err) {

@@ -99,10 +99,12 @@ const CONCURRENCY = 5
 function shape(gateway: GatewayName, fault: FaultName, rng: Rng): { orders: number; plans: OpKind[][]; share: number } {
   const share = fault === "reordered_webhooks" ? 1 : fault === "pending_failed" ? 0.5 : fault === "delay" ? 0.25 : 0.4
   if (isClover(gateway)) {
-    // One capture per charge: one order per capture, then three or four refunds of it. Under the
-    // strictest contract a capture whose answer was lost is left to a person and its refunds never
-    // come: more orders keep the case at 50 operations or more.
-    const orders = gateway === "clover-strictest" ? 22 : 16
+    // One capture per charge: one order per capture, then three or four refunds of it. A refund
+    // whose outcome is unclear holds the charge's next refunds back until it is settled (Clover's
+    // refunds can only be told apart by amount and time), and under the strictest contract a
+    // capture whose answer was lost is left to a person and its refunds never come: enough orders
+    // keep every case at 50 operations or more.
+    const orders = gateway === "clover-strictest" ? 30 : 24
     const a: OpKind[] = ["capture", "refund", "refund", "refund", "refund"]
     const b: OpKind[] = ["capture", "refund", "refund", "refund"]
     return { orders, plans: Array.from({ length: orders }, (_, i) => (i % 2 === 0 ? a : b)), share }

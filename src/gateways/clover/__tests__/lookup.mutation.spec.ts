@@ -291,3 +291,14 @@ describe("collectPages", () => {
     expect(s.cursors).toEqual([])
   })
 })
+
+describe("matchRefundInList: refunds the ledger already holds for other rows", () => {
+  it("a refund of the same amount that another row already holds is never this row's (found by the fault suite under the strictest contract)", () => {
+    const theirs = { id: "R1", object: "refund", amount: 1384, charge: "CH1", created: 1_000_000, status: "succeeded" } as never
+    const ours = { id: "R2", object: "refund", amount: 1384, charge: "CH1", created: 1_000_500, status: "succeeded" } as never
+    const want = { chargeId: "CH1", key: "capref_2", amount: 1384, requestedAt: 1_000_400 }
+    expect(matchRefundInList([theirs], true, { ...want, claimedIds: ["R1"] })).toStrictEqual({ kind: "none" })
+    expect(matchRefundInList([ours, theirs], true, { ...want, claimedIds: ["R1"] })).toMatchObject({ kind: "match", item: { id: "R2" }, by: "fields" })
+    expect(matchRefundInList([ours, theirs], true, want)).toMatchObject({ kind: "discrepancy", reason: "ambiguous" })
+  })
+})
